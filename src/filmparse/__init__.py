@@ -1,0 +1,32 @@
+"""filmparse: scraped film pages -> typed, validated records.
+
+>>> import filmparse
+>>> film = filmparse.parse_file("fixtures/valid/leaving-las-vegas.txt")
+>>> film.title, film.vote_average
+('Leaving Las Vegas', 7.253)
+"""
+
+from .errors import FilmParseError
+from .export import SCHEMA_VERSION, to_dict, to_json
+from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation
+from .parser import parse, parse_bytes, parse_file
+from .schema import SchemaError, json_schema
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Availability",
+    "Award",
+    "DialogueLine",
+    "Film",
+    "FilmParseError",
+    "MediaItem",
+    "Review",
+    "SchemaError",
+    "Translation",
+    "json_schema",
+    "parse",
+    "parse_bytes",
+    "parse_file",
+    "to_dict",
+    "to_json",
+]

@@ -1,0 +1,73 @@
+"""The one exception the library raises for bad input."""
+
+from __future__ import annotations
+
+
+class FilmParseError(ValueError):
+    """A page (or an export) that cannot be read.
+
+    ``line`` and ``column`` are 1-based and point into the page as the user
+    has it; ``section`` names the part of the page being read and
+    ``expected`` says what would have been accepted there.  ``str(error)``
+    quotes the offending line with a caret under the column.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int,
+        column: int,
+        section: str,
+        expected: str,
+        source_line: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.section = section
+        self.expected = expected
+        self.source_line = source_line
+        self.path = path
+        super().__init__(self._render())
+
+    def with_path(self, path: str) -> FilmParseError:
+        """The same error, naming the file it came from."""
+        return FilmParseError(
+            self.message,
+            line=self.line,
+            column=self.column,
+            section=self.section,
+            expected=self.expected,
+            source_line=self.source_line,
+            path=path,
+        )
+
+    def _render(self) -> str:
+        where = f"{self.path}:" if self.path else ""
+        text = (
+            f"{where}{self.line}:{self.column}: [{self.section}] {self.message}; "
+            f"expected {self.expected}"
+        )
+        if self.source_line is not None:
+            shown = self.source_line
+            caret_at = self.column - 1
+            if len(shown) > 120:  # keep a window around the column on long lines
+                start = max(0, caret_at - 60)
+                shown = shown[start : start + 120]
+                caret_at -= start
+            text += f"\n    {shown}\n    {' ' * caret_at}^"
+        return text
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments do not survive pickling by default, and batch
+        # workers send these errors between processes.
+        return (_rebuild, (self.message, self.__dict__.copy()))
+
+
+def _rebuild(message: str, state: dict[str, object]) -> FilmParseError:
+    error = FilmParseError.__new__(FilmParseError)
+    error.__dict__.update(state)
+    ValueError.__init__(error, error._render())
+    return error

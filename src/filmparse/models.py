@@ -1,0 +1,135 @@
+"""Typed film records: frozen, slotted attrs classes.
+
+Conversion and validation live on the fields (see values.py), so a Film is
+valid however it was built: by the parser, from JSON, or by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from attrs import field, frozen
+from attrs.validators import deep_iterable, in_, instance_of, optional
+
+from . import values as v
+
+OFFERS = ("stream", "rent", "buy", "free", "ads")
+OUTCOMES = ("won", "nominated")
+
+Offer = Literal["stream", "rent", "buy", "free", "ads"]
+Outcome = Literal["won", "nominated"]
+
+_line = v.line
+_optional_line = optional(v.single_line)
+
+
+def _tuple_of(kind: type) -> Any:
+    return deep_iterable(member_validator=instance_of(kind), iterable_validator=instance_of(tuple))
+
+
+def _str_tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise ValueError("expected a list of text lines, got a single string")
+    return tuple(v.text(item) for item in value or ())  # type: ignore[attr-defined]
+
+
+@frozen
+class Translation:
+    """One entry of "Available Languages"."""
+
+    language: str = field(converter=v.folded_text, validator=_line)
+    language_code: str = field(converter=v.language_code)
+    country_code: str = field(converter=v.country_code)
+    title: str | None = field(default=None, converter=v.optional_text, validator=_optional_line)
+    tagline: str | None = field(default=None, converter=v.optional_text, validator=_optional_line)
+
+
+def _offers(value: object) -> tuple[Any, ...]:  # the in_(OFFERS) validator narrows it
+    if isinstance(value, str):
+        raise ValueError("expected a list of offers, got a single string")
+    return tuple(v.lower_word(item) for item in value or ())  # type: ignore[attr-defined]
+
+
+@frozen
+class Availability:
+    """One country of "Where to Watch" and its offers in page order."""
+
+    country_code: str = field(converter=v.country_code)
+    country_name: str = field(converter=v.text, validator=_line)
+    offers: tuple[Offer, ...] = field(
+        default=(), converter=_offers, validator=deep_iterable(in_(OFFERS))
+    )
+
+
+@frozen
+class Review:
+    author: str = field(converter=v.text, validator=_line)
+    rating: float | None = field(converter=v.optional_rating, validator=v.out_of_ten)
+    content: str = field(converter=v.text, validator=_line)
+
+
+@frozen
+class DialogueLine:
+    speaker: str = field(converter=v.text, validator=v.speaker)
+    text: str = field(converter=v.text, validator=_line)
+
+
+@frozen
+class Award:
+    ceremony: str = field(converter=v.text, validator=_line)
+    outcome: Outcome = field(converter=v.lower_word, validator=in_(OUTCOMES))
+    category: str = field(converter=v.text, validator=_line)
+    year: int = field(converter=v.year, validator=v.four_digit_year)
+    nominee: str = field(converter=v.text, validator=_line)
+
+
+@frozen
+class MediaItem:
+    kind: str = field(converter=v.lower_word, validator=v.one_word)
+    title: str = field(converter=v.text, validator=_line)
+
+
+@frozen
+class Film:
+    """Everything the page says about one film, in export order."""
+
+    title: str = field(converter=v.text, validator=_line)
+    tagline: str | None = field(default=None, converter=v.optional_text, validator=_optional_line)
+    release_date: dt.date | None = field(default=None, converter=v.optional_date)
+    runtime_minutes: int | None = field(
+        default=None, converter=v.optional_runtime, validator=v.non_negative
+    )
+    genres: tuple[str, ...] = field(default=(), converter=v.genre_list)
+    status: str | None = field(default=None, converter=v.optional_text, validator=_optional_line)
+    overview: str | None = field(default=None, converter=v.optional_paragraphs)
+    budget: int | None = field(default=None, converter=v.optional_dollars, validator=v.non_negative)
+    revenue: int | None = field(
+        default=None, converter=v.optional_dollars, validator=v.non_negative
+    )
+    vote_average: float | None = field(
+        default=None, converter=v.optional_rating, validator=v.out_of_ten
+    )
+    vote_count: int | None = field(
+        default=None, converter=v.optional_count, validator=v.non_negative
+    )
+    popularity: float | None = field(
+        default=None, converter=v.optional_float, validator=v.non_negative
+    )
+    original_language: str | None = field(default=None, converter=v.optional_language_code)
+    translations: tuple[Translation, ...] = field(
+        default=(), converter=tuple, validator=_tuple_of(Translation)
+    )
+    availability: tuple[Availability, ...] = field(
+        default=(), converter=tuple, validator=_tuple_of(Availability)
+    )
+    cast: tuple[str, ...] = field(default=(), converter=_str_tuple)
+    crew: tuple[str, ...] = field(default=(), converter=_str_tuple)
+    reviews: tuple[Review, ...] = field(default=(), converter=tuple, validator=_tuple_of(Review))
+    dialogue: tuple[DialogueLine, ...] = field(
+        default=(), converter=tuple, validator=_tuple_of(DialogueLine)
+    )
+    awards: tuple[Award, ...] = field(default=(), converter=tuple, validator=_tuple_of(Award))
+    media: tuple[MediaItem, ...] = field(
+        default=(), converter=tuple, validator=_tuple_of(MediaItem)
+    )

@@ -1,0 +1,228 @@
+"""Converters and validators for model fields.
+
+Each converter takes the raw text of a page (or an already typed value, so
+the models can be built from Python and from JSON as well) and returns the
+typed value, raising ValueError with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any, TypeGuard
+
+from . import codes
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_INTEGER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
+_DOLLARS = re.compile(r"\$\s?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
+_RUNTIME = re.compile(r"([0-9]+) ?(?:minutes?|min)")
+_RATING = re.compile(r"([0-9]+(?:\.[0-9]+)?) ?/ ?10")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def text(value: Any) -> str:
+    """A single line of text, surrounding spaces removed."""
+    if not isinstance(value, str):
+        raise ValueError(f"{type(value).__name__} is not text")
+    return value.strip()
+
+
+def folded_text(value: Any) -> str:
+    """Text with look-alike letters from another script folded (a Latin P in
+    the Cyrillic "Русский" becomes Cyrillic)."""
+    return codes.fold_lookalikes(text(value))
+
+
+def optional_text(value: Any) -> str | None:
+    """Text, or None when absent or empty."""
+    if value is None:
+        return None
+    cleaned = text(value)
+    return cleaned or None
+
+
+def optional_paragraphs(value: Any) -> str | None:
+    """Paragraphs separated by one blank line; None when empty."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{type(value).__name__} is not text")
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value.strip())]
+    joined = "\n\n".join(p for p in paragraphs if p)
+    return joined or None
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def optional_date(value: Any) -> dt.date | None:
+    """An ISO date YYYY-MM-DD that exists in the calendar."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    raw = text(value)
+    if not raw:
+        return None
+    if not _DATE.fullmatch(raw):
+        raise ValueError(f"{raw!r} is not a date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValueError(f"impossible date {raw!r}: {exc}") from None
+
+
+def _integer(raw: str, what: str) -> int:
+    if not _INTEGER.fullmatch(raw):
+        raise ValueError(f"{raw!r} is not {what}")
+    return int(raw.replace(",", ""))
+
+
+def optional_count(value: Any) -> int | None:
+    """A whole number, thousands separators allowed ("1,524")."""
+    if value is None:
+        return None
+    if _is_int(value):
+        return value
+    raw = text(value)
+    return _integer(raw, "a whole number") if raw else None
+
+
+def optional_dollars(value: Any) -> int | None:
+    """Whole US dollars written as "$3,600,000"."""
+    if value is None:
+        return None
+    if _is_int(value):
+        return value
+    raw = text(value)
+    if not raw:
+        return None
+    match = _DOLLARS.fullmatch(raw)
+    if not match:
+        raise ValueError(f"{raw!r} is not an amount in dollars")
+    return int(match.group(1).replace(",", ""))
+
+
+def optional_runtime(value: Any) -> int | None:
+    """Minutes written as "111 minutes"."""
+    if value is None:
+        return None
+    if _is_int(value):
+        return value
+    raw = text(value)
+    if not raw:
+        return None
+    match = _RUNTIME.fullmatch(raw)
+    if not match:
+        raise ValueError(f"{raw!r} is not a runtime in minutes")
+    return int(match.group(1))
+
+
+def optional_rating(value: Any) -> float | None:
+    """A rating out of ten written as "7.253/10"."""
+    if value is None or isinstance(value, float):
+        return value
+    if _is_int(value):
+        return float(value)
+    raw = text(value)
+    if not raw:
+        return None
+    match = _RATING.fullmatch(raw) or _NUMBER.fullmatch(raw)
+    if not match:
+        raise ValueError(f"{raw!r} is not a number out of 10")
+    return float(match.group(1) if match.re is _RATING else match.group(0))
+
+
+def optional_float(value: Any) -> float | None:
+    """A plain decimal number such as 3.1095."""
+    if value is None or isinstance(value, float):
+        return value
+    if _is_int(value):
+        return float(value)
+    raw = text(value)
+    if not raw:
+        return None
+    if not _NUMBER.fullmatch(raw):
+        raise ValueError(f"{raw!r} is not a decimal number")
+    return float(raw)
+
+
+def optional_language_code(value: Any) -> str | None:
+    if value is None:
+        return None
+    raw = text(value)
+    return codes.language_code(raw) if raw else None
+
+
+def country_code(value: Any) -> str:
+    return codes.country_code(text(value))
+
+
+def language_code(value: Any) -> str:
+    return codes.language_code(text(value))
+
+
+def genre_list(value: Any) -> tuple[str, ...]:
+    """Genres from "Drama, Romance," or from a list; empty items dropped."""
+    items: Iterable[Any] = value.split(",") if isinstance(value, str) else (value or ())
+    return tuple(name for name in (text(item) for item in items) if name)
+
+
+def lower_word(value: Any) -> str:
+    return text(value).lower()
+
+
+def year(value: Any) -> int:
+    if _is_int(value):
+        return int(value)
+    return _integer(text(value), "a year")
+
+
+# Validators: attrs calls them as (instance, attribute, value); they never
+# look at the instance, so the parser can run them on a lone value too.
+
+
+def single_line(_: object, attribute: Any, value: str | None) -> None:
+    if value is not None and ("\n" in value or "\r" in value):
+        raise ValueError(f"{attribute.name} must be a single line")
+
+
+def non_empty(_: object, attribute: Any, value: str) -> None:
+    if not value:
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+def non_negative(_: object, attribute: Any, value: float | None) -> None:
+    if value is not None and value < 0:
+        raise ValueError(f"{attribute.name} must not be negative, got {value}")
+
+
+def out_of_ten(_: object, attribute: Any, value: float | None) -> None:
+    if value is not None and not 0 <= value <= 10:
+        raise ValueError(f"{attribute.name} must be a number from 0 to 10, got {value}")
+
+
+def four_digit_year(_: object, attribute: Any, value: int) -> None:
+    if not 1000 <= value <= 9999:
+        raise ValueError(f"{attribute.name} must be a four-digit year, got {value}")
+
+
+def line(_: object, attribute: Any, value: str) -> None:
+    """One non-empty line of text."""
+    if not value:
+        raise ValueError(f"{attribute.name} must not be empty")
+    if "\n" in value or "\r" in value:
+        raise ValueError(f"{attribute.name} must be a single line")
+
+
+def speaker(_: object, attribute: Any, value: str) -> None:
+    """A dialogue speaker: one line, no colon (the colon ends the speaker)."""
+    line(_, attribute, value)
+    if ":" in value:
+        raise ValueError(f"{attribute.name} must not contain a colon, got {value!r}")
+
+
+def one_word(_: object, attribute: Any, value: str) -> None:
+    if not value.isalpha():  # also refuses the empty string
+        raise ValueError(f"{attribute.name} must be a single word of letters, got {value!r}")

@@ -1,0 +1,61 @@
+"""The command line, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import filmparse
+from conftest import FIXTURES, REFERENCE
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "filmparse", *args],
+        capture_output=True, text=True, encoding="utf-8", cwd=cwd, timeout=120,
+    )  # fmt: skip
+
+
+def test_convert_prints_json() -> None:
+    result = run("convert", str(REFERENCE))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(
+        REFERENCE.with_suffix(".json").read_text(encoding="utf-8")
+    )
+
+
+def test_convert_to_directory(tmp_path: Path) -> None:
+    second = tmp_path / "heat.txt"
+    second.write_text("Heat\n\nRuntime 170 minutes\n", encoding="utf-8")
+    result = run("convert", str(REFERENCE), str(second), "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "heat.json",
+        "leaving-las-vegas.json",
+    ]
+    heat = json.loads((tmp_path / "out" / "heat.json").read_text(encoding="utf-8"))
+    assert heat["runtime_minutes"] == 170 and heat["title"] == "Heat"
+
+
+def test_bad_page_reports_file_line_column_and_exits_1(tmp_path: Path) -> None:
+    bad = FIXTURES / "invalid" / "impossible-date.txt"
+    result = run("convert", str(bad))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    first = result.stderr.splitlines()[0]
+    assert f"{bad}:5:14: [header] impossible date '1995-02-30'" in first
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
+    result = run("convert", str(tmp_path / "nope.txt"))
+    assert result.returncode == 1
+    assert "nope.txt" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_schema_command_prints_the_schema() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == filmparse.json_schema()

@@ -135,3 +135,17 @@ def test_parse_file_accepts_bom_bytes(tmp_path, film: Film) -> None:  # type: ig
     page = tmp_path / "bom.txt"
     page.write_bytes(b"\xef\xbb\xbf" + REFERENCE.read_bytes().replace(b"\n", b"\r\n"))
     assert filmparse.parse_file(page) == film
+
+
+@pytest.mark.parametrize("indent", [None, 2, 4])
+def test_to_json_matches_the_json_module_byte_for_byte(film: Film, indent: int | None) -> None:
+    separators = (",", ":") if indent is None else None
+    expected = json.dumps(
+        filmparse.to_dict(film), ensure_ascii=False, indent=indent, separators=separators
+    )
+    assert filmparse.to_json(film, indent=indent) == expected
+
+
+def test_to_json_handles_integers_beyond_64_bits() -> None:
+    film = filmparse.parse("Huge\n\nBudget $100,000,000,000,000,000,000,000\n")
+    assert json.loads(filmparse.to_json(film))["budget"] == 10**23

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __name__ as package
 from .errors import FilmParseError
-from .export import to_dict
+from .export import dumps, to_dict
 from .parser import parse_file
 from .schema import check, json_schema
 
@@ -54,7 +54,7 @@ def write_atomic(path: Path, text: str) -> None:
 def _export_text(page: str, indent: int | None) -> str:
     data = to_dict(parse_file(page))
     check(data)
-    return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
+    return dumps(data, indent) + "\n"
 
 
 def _convert(args: argparse.Namespace) -> int:

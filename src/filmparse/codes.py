@@ -101,6 +101,7 @@ def country_code(value: str) -> str:
     return code
 
 
+@lru_cache(maxsize=1024)
 def flag_for(code: str) -> str:
     """The flag emoji of a country code: two regional indicator letters."""
     return "".join(chr(_REGIONAL_A + ord(letter) - ord("A")) for letter in code.upper())

@@ -8,7 +8,10 @@ so line numbers in errors are those of the user's file:
 * a run of spaces holding a non-breaking space (U+00A0, U+2007, U+202F)
   becomes one ordinary space; zero-width spaces (U+200B, U+2060, U+FEFF)
   are removed;
-* trailing spaces and tabs are removed from every line.
+* trailing spaces and tabs are removed from every line;
+* in a word that mixes Latin with Cyrillic or Greek letters, the letters of
+  the minority script are replaced by their look-alikes in the main one
+  (the reference page writes "Русский" with a Latin "P").
 
 Control characters other than tab and LF (NUL bytes: binary data) and lone
 surrogates are refused, since no page holds them.
@@ -18,13 +21,20 @@ from __future__ import annotations
 
 import re
 
+from .codes import fold_lookalikes
 from .errors import FilmParseError
 
 _BOM = "\ufeff"
 _NBSP_RUN = re.compile(r"[ \t]*[\u00a0\u2007\u202f][ \t\u00a0\u2007\u202f]*")
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]")
-_NEEDS_LINE_WORK = re.compile(r"[\u00a0\u2007\u202f\u200b\u2060\ufeff]|[ \t]\n")
+_SPECIAL_SPACE = re.compile(r"[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
 _SPACES = " \t\u00a0\u2007\u202f"
+# A Cyrillic or Greek letter touching a Latin one: part of a mixed-script word.
+# Both branches start with the same one-character class, which keeps the scan
+# as fast as a plain character search (a `+` run costs five times as much).
+_MIXED_SCRIPT = re.compile(
+    r"[\u0370-\u04ff](?<=[A-Za-z][\u0370-\u04ff])|[\u0370-\u04ff](?=[A-Za-z])"
+)
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
@@ -57,12 +67,51 @@ def normalise(text: str) -> str:
     bad = _FORBIDDEN.search(text)
     if bad:
         _refuse(text, bad.start())
-    if _NEEDS_LINE_WORK.search(text):
-        text = "\n".join(_clean_line(line) for line in text.split("\n"))
+    if _SPECIAL_SPACE.search(text):
+        text = _clean_special_space_lines(text)
+    if " \n" in text or "\t\n" in text:
+        text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    text = _fold_mixed_words(text)
     text = text.rstrip(" \t")
     if not text.endswith("\n"):
         text += "\n"
     return text
+
+
+def _fold_mixed_words(text: str) -> str:
+    """Fold each mixed-script word; only the words around a hit are touched."""
+    parts: list[str] = []
+    done = 0
+    for hit in _MIXED_SCRIPT.finditer(text):
+        start, end = hit.start(), hit.end()
+        if start < done:
+            continue  # inside a word already folded
+        while start > done and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        parts += [text[done:start], fold_lookalikes(text[start:end])]
+        done = end
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _clean_special_space_lines(text: str) -> str:
+    """Run _clean_line on the lines holding a special space, and only on those."""
+    parts: list[str] = []
+    done = 0
+    for hit in _SPECIAL_SPACE.finditer(text):
+        if hit.start() < done:
+            continue
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.start())
+        end = len(text) if end < 0 else end
+        parts += [text[done:start], _clean_line(text[start:end])]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _clean_line(line: str) -> str:

@@ -19,6 +19,7 @@ _INTEGER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
 _DOLLARS = re.compile(r"\$\s?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
 _RUNTIME = re.compile(r"([0-9]+) ?(?:minutes?|min)")
 _RATING = re.compile(r"([0-9]+(?:\.[0-9]+)?) ?/ ?10")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -49,8 +50,12 @@ def optional_paragraphs(value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"{type(value).__name__} is not text")
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value.strip())]
-    joined = "\n\n".join(p for p in paragraphs if p)
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(value.strip())]
+    # Lines keep their leading spaces but never trailing ones: a page cannot
+    # carry those (normalisation strips them), so neither does the model.
+    joined = "\n\n".join(
+        "\n".join(line.rstrip() for line in p.split("\n")) for p in paragraphs if p
+    )
     return joined or None
 
 

@@ -16,10 +16,17 @@ settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
-_default = "ci" if os.environ.get("CI", "").lower() in {"1", "true"} else "dev"
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
 
 
 @pytest.fixture(scope="session")
 def reference_text() -> str:
     return REFERENCE.read_text(encoding="utf-8")
+
+
+# `deep` for hunting: HYPOTHESIS_PROFILE=deep pytest tests/test_roundtrip.py
+settings.register_profile(
+    "deep", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+_default = "ci" if os.environ.get("CI", "").lower() in {"1", "true"} else "dev"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))

@@ -59,3 +59,40 @@ def test_schema_command_prints_the_schema() -> None:
     result = run("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout) == filmparse.json_schema()
+
+
+def test_render_writes_the_page_back(tmp_path: Path) -> None:
+    export = tmp_path / "llv.json"
+    export.write_text(run("convert", str(REFERENCE)).stdout, encoding="utf-8")
+    result = run("render", str(export))
+    assert result.returncode == 0, result.stderr
+    assert filmparse.parse(result.stdout) == filmparse.parse_file(REFERENCE)
+
+
+def test_validate_reports_every_problem_with_its_path(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    good.write_text(run("convert", str(REFERENCE)).stdout, encoding="utf-8")
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["reviews"][2]["rating"] = 11
+    data["media"][0]["kind"] = "Clip"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        json.dumps(data) + "\n" + good.read_text(encoding="utf-8").replace("\n", "") + "\n"
+    )
+    result = run("validate", str(good), str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{bad}:1: $.media[0].kind: expected one lower-case word, got 'Clip'",
+        f"{bad}:1: $.reviews[2].rating: expected a number from 0 to 10, or null, got 11",
+    ]
+    assert "3 checked, 2 valid, 1 invalid" in result.stderr
+    assert run("validate", str(good)).returncode == 0
+
+
+def test_render_refuses_an_invalid_export(tmp_path: Path) -> None:
+    export = tmp_path / "bad.json"
+    export.write_text('{"schema_version": 1, "title": ""}', encoding="utf-8")
+    result = run("render", str(export))
+    assert result.returncode == 1
+    assert "$.title: expected one non-empty line of text" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,9 +7,10 @@
 """
 
 from .errors import FilmParseError
-from .export import SCHEMA_VERSION, to_dict, to_json
+from .export import SCHEMA_VERSION, from_dict, to_dict, to_json
 from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation
 from .parser import parse, parse_bytes, parse_file
+from .render import RenderError, render
 from .schema import SchemaError, json_schema
 
 __all__ = [
@@ -20,13 +21,16 @@ __all__ = [
     "Film",
     "FilmParseError",
     "MediaItem",
+    "RenderError",
     "Review",
     "SchemaError",
     "Translation",
+    "from_dict",
     "json_schema",
     "parse",
     "parse_bytes",
     "parse_file",
+    "render",
     "to_dict",
     "to_json",
 ]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from . import __name__ as package
 from .errors import FilmParseError
-from .export import dumps, to_dict
+from .export import dumps, from_dict, to_dict
 from .parser import parse_file
-from .schema import check, json_schema
+from .render import render
+from .schema import SchemaError, check, json_schema, schema_errors
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--indent", type=int, default=2, help="JSON indent (default 2)")
 
     commands.add_parser("schema", help="print the JSON Schema of the export")
+
+    render = commands.add_parser("render", help="write an exported film back as a page")
+    render.add_argument("film", metavar="FILM.json", type=Path, help="one exported film")
+
+    validate = commands.add_parser(
+        "validate", help="check exports (.json, or .jsonl one per line) against the schema"
+    )
+    validate.add_argument("files", nargs="+", metavar="FILE.json", type=Path)
     return parser
 
 
@@ -78,9 +87,60 @@ def _convert(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _load_json(path: Path) -> list[tuple[str, object]]:
+    """(label, document) pairs: one for a .json file, one per line of a .jsonl."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".jsonl":
+        return [(str(path), json.loads(text))]
+    return [
+        (f"{path}:{number}", json.loads(line))
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.strip()
+    ]
+
+
+def _render(args: argparse.Namespace) -> int:
+    try:
+        (_, data), *_ = _load_json(args.film)
+        if not isinstance(data, dict):
+            raise SchemaError([("$", "expected an exported film (a JSON object)")])
+        sys.stdout.write(render(from_dict(data)))
+    except SchemaError as exc:
+        for path, message in exc.problems:
+            print(f"{package}: error: {args.film}: {path}: {message}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:  # unreadable, not JSON, RenderError
+        print(f"{package}: error: {args.film}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    bad = checked = 0
+    for path in args.files:
+        try:
+            documents = _load_json(path)
+        except (OSError, ValueError) as exc:
+            bad += 1
+            print(f"{path}: cannot read: {exc}")
+            continue
+        for label, data in documents:
+            checked += 1
+            problems = list(schema_errors(data))
+            bad += bool(problems)
+            for where, message in problems:
+                print(f"{label}: {where}: {message}")
+    print(f"{checked} checked, {checked - bad} valid, {bad} invalid", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "schema":
         print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
         return 0
+    if args.command == "render":
+        return _render(args)
+    if args.command == "validate":
+        return _validate(args)
     return _convert(args)

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import cattrs
 import orjson
 
 from .models import Film
+from .schema import SchemaError, is_valid, schema_errors
 
 SCHEMA_VERSION = 1
+# Keys an export may carry besides the Film's own fields (`source` names the
+# page a batch row came from); they describe the record, not the film.
+_RECORD_KEYS = ("schema_version", "source")
 
 converter = cattrs.Converter(unstruct_collection_overrides={tuple: list})
 converter.register_unstructure_hook(dt.date, dt.date.isoformat)
@@ -46,3 +51,20 @@ def dumps(data: Any, indent: int | None = 2) -> str:
             pass  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
     separators = (",", ":") if indent is None else None
     return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+
+
+def from_dict(data: Mapping[str, Any]) -> Film:
+    """The Film of an export: the inverse of to_dict.
+
+    The data is checked against the JSON Schema first; SchemaError lists every
+    bad value with its JSON path ("$.reviews[2].rating: expected a number
+    from 0 to 10, or null, got 11").
+    """
+    if not is_valid(data):
+        raise SchemaError(list(schema_errors(data)) or [("$", "does not match the schema")])
+    fields = {key: value for key, value in data.items() if key not in _RECORD_KEYS}
+    try:
+        return converter.structure(fields, Film)
+    except Exception as exc:  # a model check the schema cannot express
+        messages = [str(e) for e in getattr(exc, "exceptions", [exc])]
+        raise SchemaError([("$", "; ".join(messages))]) from None

@@ -7,6 +7,7 @@ valid however it was built: by the parser, from JSON, or by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -16,6 +17,7 @@ from . import values as v
 
 OFFERS = ("stream", "rent", "buy", "free", "ads")
 OUTCOMES = ("won", "nominated")
+CEREMONIES = ("Oscar",)
 
 Offer = Literal["stream", "rent", "buy", "free", "ads"]
 Outcome = Literal["won", "nominated"]
@@ -26,6 +28,11 @@ _optional_line = optional(v.single_line)
 
 def _tuple_of(kind: type) -> Any:
     return deep_iterable(member_validator=instance_of(kind), iterable_validator=instance_of(tuple))
+
+
+def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Any iterable of entries as a tuple (the element validator checks the type)."""
+    return tuple(value)
 
 
 def _str_tuple(value: object) -> tuple[str, ...]:
@@ -77,7 +84,7 @@ class DialogueLine:
 
 @frozen
 class Award:
-    ceremony: str = field(converter=v.text, validator=_line)
+    ceremony: str = field(converter=v.text, validator=in_(CEREMONIES))
     outcome: Outcome = field(converter=v.lower_word, validator=in_(OUTCOMES))
     category: str = field(converter=v.text, validator=_line)
     year: int = field(converter=v.year, validator=v.four_digit_year)
@@ -100,7 +107,9 @@ class Film:
     runtime_minutes: int | None = field(
         default=None, converter=v.optional_runtime, validator=v.non_negative
     )
-    genres: tuple[str, ...] = field(default=(), converter=v.genre_list)
+    genres: tuple[str, ...] = field(
+        default=(), converter=v.genre_list, validator=deep_iterable(v.genre)
+    )
     status: str | None = field(default=None, converter=v.optional_text, validator=_optional_line)
     overview: str | None = field(default=None, converter=v.optional_paragraphs)
     budget: int | None = field(default=None, converter=v.optional_dollars, validator=v.non_negative)
@@ -118,18 +127,18 @@ class Film:
     )
     original_language: str | None = field(default=None, converter=v.optional_language_code)
     translations: tuple[Translation, ...] = field(
-        default=(), converter=tuple, validator=_tuple_of(Translation)
+        default=(), converter=_tuple, validator=_tuple_of(Translation)
     )
     availability: tuple[Availability, ...] = field(
-        default=(), converter=tuple, validator=_tuple_of(Availability)
+        default=(), converter=_tuple, validator=_tuple_of(Availability)
     )
-    cast: tuple[str, ...] = field(default=(), converter=_str_tuple)
-    crew: tuple[str, ...] = field(default=(), converter=_str_tuple)
-    reviews: tuple[Review, ...] = field(default=(), converter=tuple, validator=_tuple_of(Review))
+    cast: tuple[str, ...] = field(default=(), converter=_str_tuple, validator=deep_iterable(_line))
+    crew: tuple[str, ...] = field(default=(), converter=_str_tuple, validator=deep_iterable(_line))
+    reviews: tuple[Review, ...] = field(default=(), converter=_tuple, validator=_tuple_of(Review))
     dialogue: tuple[DialogueLine, ...] = field(
-        default=(), converter=tuple, validator=_tuple_of(DialogueLine)
+        default=(), converter=_tuple, validator=_tuple_of(DialogueLine)
     )
-    awards: tuple[Award, ...] = field(default=(), converter=tuple, validator=_tuple_of(Award))
+    awards: tuple[Award, ...] = field(default=(), converter=_tuple, validator=_tuple_of(Award))
     media: tuple[MediaItem, ...] = field(
-        default=(), converter=tuple, validator=_tuple_of(MediaItem)
+        default=(), converter=_tuple, validator=_tuple_of(MediaItem)
     )

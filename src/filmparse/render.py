@@ -74,7 +74,7 @@ def render(film: Film) -> str:
 
 def number(value: float) -> str:
     """A float in plain decimal notation that reads back as the same float."""
-    text = repr(value)
+    text = repr(value + 0.0)  # + 0.0 turns -0.0 into 0.0
     if "e" in text or "E" in text:
         text = format(Decimal(text), "f")
     return text if "." in text else text + ".0"

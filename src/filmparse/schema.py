@@ -52,8 +52,20 @@ def json_path(error: ValidationError) -> str:
 def schema_errors(data: Any) -> Iterator[tuple[str, str]]:
     """Every (json path, message) where `data` breaks the schema, in path order."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    reported: set[str] = set()
     for error in errors:
-        yield json_path(error), error.message
+        path = json_path(error)
+        if path not in reported or error.validator in ("required", "additionalProperties"):
+            reported.add(path)  # one message per bad value: its pattern *and* format failing
+            yield path, _message(error)
+
+
+def _message(error: ValidationError) -> str:
+    """ "expected <what the schema describes>, got <value>" where the schema says."""
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if description and error.validator not in ("required", "additionalProperties"):
+        return f"expected {description}, got {error.instance!r}"
+    return error.message
 
 
 @lru_cache(maxsize=1)
@@ -68,11 +80,14 @@ def is_valid(data: Any) -> bool:
 
 
 class SchemaError(ValueError):
-    """An export that does not satisfy the schema; `.problems` lists them."""
+    """An export that does not satisfy the schema; `.problems` lists them.
+
+    str() gives one "<json path>: <message>" line per problem.
+    """
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+        super().__init__("\n".join(f"{path}: {message}" for path, message in problems))
 
 
 def check(data: Any) -> None:

@@ -221,6 +221,13 @@ def line(_: object, attribute: Any, value: str) -> None:
         raise ValueError(f"{attribute.name} must be a single line")
 
 
+def genre(_: object, attribute: Any, value: str) -> None:
+    """A genre: one line, no comma (the comma separates genres on the page)."""
+    line(_, attribute, value)
+    if "," in value:
+        raise ValueError(f"a genre must not contain a comma, got {value!r}")
+
+
 def speaker(_: object, attribute: Any, value: str) -> None:
     """A dialogue speaker: one line, no colon (the colon ends the speaker)."""
     line(_, attribute, value)

@@ -14,11 +14,11 @@ from typing import Any, TypeGuard
 
 from . import codes
 
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_INTEGER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
+_NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)")
+_INTEGER = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
 _DOLLARS = re.compile(r"\$\s?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
 _RUNTIME = re.compile(r"([0-9]+) ?(?:minutes?|min)")
-_RATING = re.compile(r"([0-9]+(?:\.[0-9]+)?) ?/ ?10")
+_RATING = re.compile(r"([0-9]+(?:\.[0-9]+)?)(?: ?/ ?10)?")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -78,17 +78,21 @@ def optional_date(value: Any) -> dt.date | None:
         raise ValueError(f"impossible date {raw!r}: {exc}") from None
 
 
-def _integer(raw: str, what: str) -> int:
-    if not _INTEGER.fullmatch(raw):
+def _matched(raw: str, pattern: re.Pattern[str], what: str) -> str:
+    """Group 1 of `pattern` matching all of `raw`, or a ValueError naming `what`."""
+    match = pattern.fullmatch(raw)
+    if not match:
         raise ValueError(f"{raw!r} is not {what}")
-    return int(raw.replace(",", ""))
+    return match.group(1)
+
+
+def _integer(raw: str, what: str) -> int:
+    return int(_matched(raw, _INTEGER, what).replace(",", ""))
 
 
 def optional_count(value: Any) -> int | None:
     """A whole number, thousands separators allowed ("1,524")."""
-    if value is None:
-        return None
-    if _is_int(value):
+    if value is None or _is_int(value):
         return value
     raw = text(value)
     return _integer(raw, "a whole number") if raw else None
@@ -96,47 +100,29 @@ def optional_count(value: Any) -> int | None:
 
 def optional_dollars(value: Any) -> int | None:
     """Whole US dollars written as "$3,600,000"."""
-    if value is None:
-        return None
-    if _is_int(value):
+    if value is None or _is_int(value):
         return value
     raw = text(value)
-    if not raw:
-        return None
-    match = _DOLLARS.fullmatch(raw)
-    if not match:
-        raise ValueError(f"{raw!r} is not an amount in dollars")
-    return int(match.group(1).replace(",", ""))
+    amount = _matched(raw, _DOLLARS, "an amount in dollars") if raw else None
+    return int(amount.replace(",", "")) if amount else None
 
 
 def optional_runtime(value: Any) -> int | None:
     """Minutes written as "111 minutes"."""
-    if value is None:
-        return None
-    if _is_int(value):
+    if value is None or _is_int(value):
         return value
     raw = text(value)
-    if not raw:
-        return None
-    match = _RUNTIME.fullmatch(raw)
-    if not match:
-        raise ValueError(f"{raw!r} is not a runtime in minutes")
-    return int(match.group(1))
+    return int(_matched(raw, _RUNTIME, "a runtime in minutes")) if raw else None
 
 
 def optional_rating(value: Any) -> float | None:
-    """A rating out of ten written as "7.253/10"."""
+    """A rating out of ten written as "7.253/10" (or a bare number)."""
     if value is None or isinstance(value, float):
         return value
     if _is_int(value):
         return float(value)
     raw = text(value)
-    if not raw:
-        return None
-    match = _RATING.fullmatch(raw) or _NUMBER.fullmatch(raw)
-    if not match:
-        raise ValueError(f"{raw!r} is not a number out of 10")
-    return float(match.group(1) if match.re is _RATING else match.group(0))
+    return float(_matched(raw, _RATING, "a number out of 10")) if raw else None
 
 
 def optional_float(value: Any) -> float | None:
@@ -146,11 +132,7 @@ def optional_float(value: Any) -> float | None:
     if _is_int(value):
         return float(value)
     raw = text(value)
-    if not raw:
-        return None
-    if not _NUMBER.fullmatch(raw):
-        raise ValueError(f"{raw!r} is not a decimal number")
-    return float(raw)
+    return float(_matched(raw, _NUMBER, "a decimal number")) if raw else None
 
 
 def optional_language_code(value: Any) -> str | None:

@@ -6,6 +6,7 @@
 ('Leaving Las Vegas', 7.253)
 """
 
+from .batch import parse_many
 from .errors import FilmParseError
 from .export import SCHEMA_VERSION, to_dict, to_json
 from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation
@@ -27,6 +28,7 @@ __all__ = [
     "parse",
     "parse_bytes",
     "parse_file",
+    "parse_many",
     "to_dict",
     "to_json",
 ]

@@ -3,8 +3,8 @@
 The engine behind ``filmparse convert`` and ``parse_many``:
 
 * ``find_pages``: files, folders (walked recursively in name order) and ``-``
-  (a list of paths on stdin) -> ``Page(path, name)``, lazily, so a folder of
-  millions of pages is never listed in memory at once;
+  (a list of paths on stdin) -> ``Page(path, name)``, lazily: one folder's
+  listing at a time is held in memory, never the whole tree;
 * ``read_page``: a page's bytes (``.gz`` decompressed); any failure to read
   is a ``FilmParseError`` in section ``file``, never a crash;
 * ``ordered_map``: a function over a stream of items on worker processes,
@@ -498,7 +498,7 @@ class OutputNames:
     A name already taken gets a numbered suffix: 'page' -> 'page.2' ->
     'page.3'.  Names that differ only in case count as the same (they are
     one file on macOS and Windows).  Only an 8-byte digest of each name is
-    kept: about 70 bytes a page.
+    kept: about 80 bytes a page.
     """
 
     def __init__(self) -> None:

@@ -333,8 +333,8 @@ def test_killed_run_leaves_no_partial_output(tmp_path: Path) -> None:
 
     # A JSONL file appears only whole: killed before the end, there is none.
     process = start("convert", str(tmp_path / "in"), "--jsonl", str(rows), "-j", "2")
-    _wait_for(lambda: any(is_temp(p.name) for p in tmp_path.iterdir()))
-    time.sleep(0.2)
+    # Kill as soon as rows are being written to the temporary file.
+    _wait_for(lambda: any(is_temp(p.name) and p.stat().st_size for p in tmp_path.iterdir()))
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     assert not rows.exists()

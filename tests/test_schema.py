@@ -90,3 +90,23 @@ def test_impossible_date_is_refused_by_both_validators(export: dict[str, Any]) -
     data = {**export, "release_date": "1995-02-30"}
     assert not is_valid(data)
     assert not REFERENCE_VALIDATOR.is_valid(data)
+
+
+SOURCE = {"path": "pages/heat.txt", "sha256": "0123456789abcdef" * 4}
+
+
+def test_source_is_optional_and_checked(export: dict[str, Any]) -> None:
+    assert is_valid(export)  # to_dict has no source
+    assert is_valid({**export, "source": SOURCE})
+    assert list(filmparse.json_schema()["properties"])[-1] == "source"
+    for bad in (
+        {"path": "pages/heat.txt"},
+        {**SOURCE, "sha256": "0123456789ABCDEF" * 4},
+        {**SOURCE, "sha256": "abc"},
+        {**SOURCE, "size": 12},
+        {**SOURCE, "path": ""},
+    ):
+        data = {**export, "source": bad}
+        assert not is_valid(data) and not REFERENCE_VALIDATOR.is_valid(data), bad
+        paths = [path for path, _ in schema_errors(data)]
+        assert paths and all(path.startswith("$.source") for path in paths), paths

@@ -6,6 +6,7 @@
 ('Leaving Las Vegas', 7.253)
 """
 
+from .batch import parse_many
 from .errors import FilmParseError
 from .export import SCHEMA_VERSION, from_dict, to_dict, to_json
 from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation
@@ -30,6 +31,7 @@ __all__ = [
     "parse",
     "parse_bytes",
     "parse_file",
+    "parse_many",
     "render",
     "to_dict",
     "to_json",

@@ -7,17 +7,20 @@
 """
 
 from .batch import parse_many
+from .diagnostics import Diagnostic
 from .errors import FilmParseError
 from .export import SCHEMA_VERSION, from_dict, to_dict, to_json
 from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation
-from .parser import parse, parse_bytes, parse_file
+from .parser import parse, parse_bytes, parse_file, parse_with_source_map
 from .render import RenderError, render
 from .schema import SchemaError, json_schema
+from .source_map import SourceMap, Span
 
 __all__ = [
     "SCHEMA_VERSION",
     "Availability",
     "Award",
+    "Diagnostic",
     "DialogueLine",
     "Film",
     "FilmParseError",
@@ -25,6 +28,8 @@ __all__ = [
     "RenderError",
     "Review",
     "SchemaError",
+    "SourceMap",
+    "Span",
     "Translation",
     "from_dict",
     "json_schema",
@@ -32,6 +37,7 @@ __all__ = [
     "parse_bytes",
     "parse_file",
     "parse_many",
+    "parse_with_source_map",
     "render",
     "to_dict",
     "to_json",

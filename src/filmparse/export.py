@@ -13,6 +13,7 @@ from typing import Any
 
 import cattrs
 import orjson
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .models import Film
 from .schema import SchemaError, is_valid, schema_errors
@@ -25,12 +26,21 @@ _RECORD_KEYS = ("schema_version", "source")
 converter = cattrs.Converter(unstruct_collection_overrides={tuple: list})
 converter.register_unstructure_hook(dt.date, dt.date.isoformat)
 converter.register_structure_hook(dt.date, lambda value, _: dt.date.fromisoformat(value))
+# Diagnostics describe the reading of a page, not the film: never exported.
+converter.register_unstructure_hook(
+    Film, make_dict_unstructure_fn(Film, converter, diagnostics=override(omit=True))
+)
+converter.register_structure_hook(
+    Film, make_dict_structure_fn(Film, converter, diagnostics=override(omit=True))
+)
 
 
 def to_dict(film: Film) -> dict[str, Any]:
     """The export contract: schema_version first, then the Film's fields."""
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     data.update(converter.unstructure(film))
+    if not data["extra_sections"]:  # only lenient parses have any: strict exports stay as they were
+        del data["extra_sections"]
     return data
 
 

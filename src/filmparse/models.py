@@ -7,13 +7,14 @@ valid however it was built: by the parser, from JSON, or by hand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from attrs import field, frozen
 from attrs.validators import deep_iterable, in_, instance_of, optional
 
 from . import values as v
+from .diagnostics import Diagnostic
 
 OFFERS = ("stream", "rent", "buy", "free", "ads")
 OUTCOMES = ("won", "nominated")
@@ -97,11 +98,30 @@ class MediaItem:
     title: str = field(converter=v.text, validator=_line)
 
 
+def _extra_sections(value: object) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise ValueError("expected a mapping of heading -> lines")
+    return {v.text(heading): _str_tuple(lines) for heading, lines in value.items()}
+
+
+def _extra_section(_: object, attribute: Any, value: dict[str, tuple[str, ...]]) -> None:
+    for heading, lines in value.items():
+        _line(_, attribute, heading)
+        for line in lines:
+            _line(_, attribute, line)
+
+
 @frozen
 class Film:
-    """Everything the page says about one film, in export order."""
+    """Everything the page says about one film, in export order.
 
-    title: str = field(converter=v.text, validator=_line)
+    ``title`` is None only from a lenient parse of a page without one.
+    ``extra_sections`` holds the sections a lenient parse did not know
+    (heading -> lines).  ``diagnostics`` are the warnings of a lenient parse:
+    about the page, not the film, so they take no part in equality or export.
+    """
+
+    title: str | None = field(converter=v.optional_line_text, validator=optional(_line))
     tagline: str | None = field(default=None, converter=v.optional_text, validator=_optional_line)
     release_date: dt.date | None = field(default=None, converter=v.optional_date)
     runtime_minutes: int | None = field(
@@ -141,4 +161,10 @@ class Film:
     awards: tuple[Award, ...] = field(default=(), converter=_tuple, validator=_tuple_of(Award))
     media: tuple[MediaItem, ...] = field(
         default=(), converter=_tuple, validator=_tuple_of(MediaItem)
+    )
+    extra_sections: dict[str, tuple[str, ...]] = field(
+        factory=dict, converter=_extra_sections, validator=_extra_section, hash=False
+    )
+    diagnostics: tuple[Diagnostic, ...] = field(
+        default=(), converter=_tuple, validator=_tuple_of(Diagnostic), eq=False
     )

@@ -13,21 +13,35 @@ so line numbers in errors are those of the user's file:
   the minority script are replaced by their look-alikes in the main one
   (the reference page writes "Русский" with a Latin "P").
 
-Control characters other than tab and LF (NUL bytes: binary data) and lone
-surrogates are refused, since no page holds them.
+* invisible direction marks (U+200E, U+200F, U+061C, U+202A-U+202E,
+  U+2066-U+2069) are removed, and the text is put in Unicode NFC;
+* mojibake (UTF-8 text once decoded as Windows-1252, "CafÃ©") is an error,
+  unless lenient, when ftfy repairs it where the repair is unambiguous.
+
+Strict mode refuses what no page holds: bytes that are not UTF-8, control
+characters other than tab and LF (NUL bytes: binary data), lone surrogates,
+mojibake.  Lenient mode (a `diagnostics` list given) repairs each instead and
+records a Diagnostic: Windows-1252 (or Latin-1) decoding, characters removed
+or replaced by U+FFFD, mojibake fixed.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from ftfy import fix_encoding
+from ftfy.badness import is_bad
 
 from .codes import fold_lookalikes
+from .diagnostics import Diagnostic
 from .errors import FilmParseError
 
 _BOM = "\ufeff"
 _NBSP_RUN = re.compile(r"[ \t]*[\u00a0\u2007\u202f][ \t\u00a0\u2007\u202f]*")
-_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff]")
-_SPECIAL_SPACE = re.compile(r"[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
+_INVISIBLE = "\u200b\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
+_ZERO_WIDTH = re.compile(f"[{_INVISIBLE}]")
+_SPECIAL_SPACE = re.compile(f"[\u00a0\u2007\u202f{_INVISIBLE}]")
 _SPACES = " \t\u00a0\u2007\u202f"
 # A Cyrillic or Greek letter touching a Latin one: part of a mixed-script word.
 # Both branches start with the same one-character class, which keeps the scan
@@ -36,13 +50,28 @@ _MIXED_SCRIPT = re.compile(
     r"[\u0370-\u04ff](?<=[A-Za-z][\u0370-\u04ff])|[\u0370-\u04ff](?=[A-Za-z])"
 )
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# UTF-8 read as Windows-1252/Latin-1 turns each multi-byte character into a
+# lead letter (U+00C2-U+00F4) and continuation signs: a cheap test that lets
+# ftfy's slower check (5 ms for the whole reference page) run on few lines.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+    "\u20ac\u2122]"
+)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 bytes (BOM optional) -> str; a precise error on anything else."""
+def decode(data: bytes, diagnostics: list[Diagnostic] | None = None) -> str:
+    """UTF-8 bytes (BOM optional) -> str; a precise error on anything else.
+
+    Lenient (`diagnostics` given): bytes that are not UTF-8 are read as
+    Windows-1252, or as Latin-1 when they are not that either, and FP001
+    says so at the first byte that was not UTF-8.
+    """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if diagnostics is not None:
+            return _decode_fallback(data, exc.start, diagnostics)
         start = exc.start
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", start)
@@ -58,19 +87,29 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def normalise(text: str) -> str:
-    """Clean page text into the form the grammar reads (see module doc)."""
+def normalise(text: str, diagnostics: list[Diagnostic] | None = None) -> str:
+    """Clean page text into the form the grammar reads (see module doc).
+
+    Strict unless a `diagnostics` list is given: then what strict mode
+    refuses is repaired and reported there.
+    """
     if text.startswith(_BOM):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = _FORBIDDEN.search(text)
     if bad:
-        _refuse(text, bad.start())
+        if diagnostics is None:
+            raise _refusal(text, bad.start())
+        text = _remove_forbidden(text, diagnostics)
     if _SPECIAL_SPACE.search(text):
         text = _clean_special_space_lines(text)
     if " \n" in text or "\t\n" in text:
         text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    if _MOJIBAKE_HINT.search(text):
+        text = _repair_mojibake(text, diagnostics)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     text = _fold_mixed_words(text)
     text = text.rstrip(" \t")
     if not text.endswith("\n"):
@@ -122,12 +161,12 @@ def _clean_line(line: str) -> str:
     return line.rstrip(_SPACES)
 
 
-def _refuse(text: str, pos: int) -> None:
+def _refusal(text: str, pos: int) -> FilmParseError:
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     char = text[pos]
     what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
-    raise FilmParseError(
+    return FilmParseError(
         f"{what} U+{ord(char):04X} (binary data?)",
         line=text.count("\n", 0, pos) + 1,
         column=pos - line_start + 1,
@@ -138,3 +177,90 @@ def _refuse(text: str, pos: int) -> None:
         .decode("utf-8", "replace")
         .replace("\x00", "\\0"),
     )
+
+
+def _decode_fallback(data: bytes, start: int, diagnostics: list[Diagnostic]) -> str:
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text, encoding = body.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        text, encoding = body.decode("latin-1"), "Latin-1"
+    line = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    diagnostics.append(
+        Diagnostic(
+            "FP001",
+            f"byte 0x{data[start]:02x} is not valid UTF-8: the page was read as {encoding}",
+            line,
+            start - line_start + 1,
+            "encoding",
+        )
+    )
+    return text
+
+
+def _remove_forbidden(text: str, diagnostics: list[Diagnostic]) -> str:
+    """Lenient: drop control characters, replace lone surrogates; one diagnostic a line."""
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        bad = _FORBIDDEN.search(line)
+        if bad is None:
+            continue
+        surrogate = "\ud800" <= bad.group() <= "\udfff"
+        code, what = ("FP004", "lone surrogate") if surrogate else ("FP003", "control character")
+        count = len(_FORBIDDEN.findall(line))
+        diagnostics.append(
+            Diagnostic(
+                code,
+                f"{count} {what}(s) such as U+{ord(bad.group()):04X} "
+                + ("replaced by U+FFFD" if surrogate else "removed")
+                + " (others on this line likewise)" * (count > 1),
+                number,
+                bad.start() + 1,
+                "encoding",
+            )
+        )
+        lines[number - 1] = _FORBIDDEN.sub(
+            lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", line
+        )
+    return "\n".join(lines)
+
+
+def _repair_mojibake(text: str, diagnostics: list[Diagnostic] | None) -> str:
+    """Lines ftfy finds to be mojibake: refused (strict) or repaired (lenient)."""
+    lines = text.split("\n")
+    changed = False
+    for number, line in enumerate(lines, 1):
+        if not _MOJIBAKE_HINT.search(line) or not is_bad(line):
+            continue
+        fixed = fix_encoding(line)
+        if fixed == line or "\n" in fixed:
+            continue
+        column = next(
+            (i for i, (a, b) in enumerate(zip(line, fixed, strict=False)) if a != b),
+            min(len(line), len(fixed)),
+        )
+        was = line[max(0, column - 10) : column + 20]
+        if diagnostics is None:
+            raise FilmParseError(
+                f"mojibake {was!r}: UTF-8 text that was once decoded as Windows-1252 "
+                f"(it reads {fixed[max(0, column - 10) : column + 20]!r} repaired; "
+                "parse with strict=False to repair it)",
+                line=number,
+                column=column + 1,
+                section="encoding",
+                expected="correctly decoded UTF-8 text",
+                source_line=line,
+            )
+        diagnostics.append(
+            Diagnostic(
+                "FP002",
+                f"mojibake repaired: {was!r} -> {fixed[max(0, column - 10) : column + 20]!r}",
+                number,
+                column + 1,
+                "encoding",
+            )
+        )
+        lines[number - 1] = fixed
+        changed = True
+    return "\n".join(lines) if changed else text

@@ -1,7 +1,9 @@
 """Public entry points: page text or file -> Film.
 
 raw bytes --decode--> text --normalise--> normalised text --grammar--> tree
---visitor--> Film.  Every failure on bad input is a FilmParseError.
+--visitor--> Film.  Strict (the default): every failure on bad input is a
+FilmParseError.  Lenient (strict=False): nothing fails; what strict mode
+refuses is repaired, guessed or kept aside, and said in `film.diagnostics`.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ import os
 import re
 
 from parsimonious.exceptions import ParseError
+from parsimonious.expressions import Expression
 
 from . import visitor as sections
+from .diagnostics import Diagnostic
 from .errors import FilmParseError
 from .grammar import film_grammar
 from .models import Film
 from .normalise import decode, normalise
+from .source_map import SourceMap
 from .visitor import FilmVisitor, error_at
 
 _HEADINGS = {
@@ -73,19 +78,64 @@ _NEXT_IN_ENTRY = {
 }
 
 
-def parse(text: str) -> Film:
+def parse(text: str, *, strict: bool = True) -> Film:
     """Parse the text of one film page into a Film.
 
-    Raises FilmParseError (with line, column, section and what was expected)
-    for anything that is not a well-formed page.
+    Strict (the default): raises FilmParseError (with line, column, section
+    and what was expected) for anything that is not a well-formed page.
+    Lenient (``strict=False``): never raises for any text; the Film keeps
+    every value that could be read and ``film.diagnostics`` names every line
+    that was not understood and every value that was repaired or dropped.
     """
+    return _parse(text, strict=strict, track=False)[0]
+
+
+def parse_with_source_map(text: str, *, strict: bool = True) -> tuple[Film, SourceMap]:
+    """parse(text), and for every value read its JSON path -> line:column range."""
+    film, visitor = _parse(text, strict=strict, track=True)
+    return film, SourceMap.from_offsets(visitor.text, visitor.spans, visitor.labels)
+
+
+def parse_bytes(data: bytes, *, strict: bool = True) -> Film:
+    """Parse UTF-8 bytes (with or without a BOM).  Lenient: other bytes are
+    read as Windows-1252 (or Latin-1), with a diagnostic."""
+    if strict:
+        return parse(decode(data))
+    found: list[Diagnostic] = []
+    return _parse(decode(data, found), strict=False, track=False, found=found)[0]
+
+
+def parse_file(path: str | os.PathLike[str], *, strict: bool = True) -> Film:
+    """Read and parse one page file; errors name the file."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return parse_bytes(data, strict=strict)
+    except FilmParseError as exc:
+        raise exc.with_path(os.fspath(path)) from None
+
+
+def _parse(
+    text: str, *, strict: bool, track: bool, found: list[Diagnostic] | None = None
+) -> tuple[Film, FilmVisitor]:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes str, not {type(text).__name__}; use parse_bytes()")
-    clean = normalise(text)
-    _refuse_non_pages(clean)
+    if strict:
+        clean = normalise(text)
+        _refuse_non_pages(clean)
+        rule: Expression = film_grammar().default_rule
+    else:
+        found = [] if found is None else found
+        clean = normalise(text, found)
+        try:
+            _refuse_non_pages(clean)
+        except FilmParseError as exc:
+            if exc.message.startswith("this is HTML"):  # an empty page gets FP104 (no title)
+                found.append(Diagnostic("FP005", exc.message, exc.line, exc.column, "header"))
+        rule = film_grammar()["lenient_page"]
     try:
-        tree = film_grammar().parse(clean)
-    except ParseError as exc:
+        tree = rule.parse(clean)
+    except ParseError as exc:  # strict only: every line fits some lenient rule
         raise _explain(clean, exc) from None
     except RecursionError:
         raise error_at(
@@ -95,22 +145,10 @@ def parse(text: str) -> Film:
             section="page",
             expected="a film page",
         ) from None
-    return FilmVisitor(clean).visit(tree)
-
-
-def parse_bytes(data: bytes) -> Film:
-    """Parse UTF-8 bytes (with or without a BOM)."""
-    return parse(decode(data))
-
-
-def parse_file(path: str | os.PathLike[str]) -> Film:
-    """Read and parse one page file; errors name the file."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        return parse_bytes(data)
-    except FilmParseError as exc:
-        raise exc.with_path(os.fspath(path)) from None
+    visitor = FilmVisitor(clean, strict=strict, track=track)
+    if found:
+        visitor.diagnostics += found
+    return visitor.visit(tree), visitor
 
 
 def section_at(text: str, pos: int) -> str:

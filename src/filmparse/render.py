@@ -49,6 +49,13 @@ class RenderError(ValueError):
 
 def render(film: Film) -> str:
     """The page text of `film` (LF line endings, one final newline)."""
+    if film.title is None:
+        raise RenderError("a film without a title cannot be written: line 1 is the title")
+    if film.extra_sections:
+        raise RenderError(
+            f"extra sections ({', '.join(film.extra_sections)}) cannot be written: "
+            "the page format has no place for them"
+        )
     out: list[str] = []
     _header(film, out)
     _overview_and_facts(film, out)
@@ -87,6 +94,7 @@ def _free_line(line: str, what: str) -> str:
 
 
 def _header(film: Film, out: list[str]) -> None:
+    assert film.title is not None  # render() refused it
     out += [_free_line(film.title, "title"), ""]
     if film.tagline is not None:
         if _HEADER_FIELD.match(film.tagline) or _FACT.match(film.tagline):

@@ -44,6 +44,11 @@ def optional_text(value: Any) -> str | None:
     return cleaned or None
 
 
+def optional_line_text(value: Any) -> str | None:
+    """Text, or None when absent (an empty string stays, for the validator to refuse)."""
+    return None if value is None else text(value)
+
+
 def optional_paragraphs(value: Any) -> str | None:
     """Paragraphs separated by one blank line; None when empty."""
     if value is None:

@@ -1,0 +1,70 @@
+"""Warnings of a lenient parse: what was repaired, guessed or not understood.
+
+Every code is stable: scripts may filter on it.  The first digit says what
+kind of trouble it is (0 text and encoding, 1 page structure, 2 a line or a
+value, 3 values that contradict each other).  In strict mode each of these
+is a FilmParseError instead.
+"""
+
+from __future__ import annotations
+
+from attrs import field, frozen
+from attrs.validators import ge, in_, instance_of
+
+# code -> short name, as printed and documented (README, "Diagnostics").
+CODES = {
+    "FP001": "not UTF-8",
+    "FP002": "mojibake repaired",
+    "FP003": "control character removed",
+    "FP004": "lone surrogate replaced",
+    "FP005": "HTML markup",
+    "FP101": "unknown section",
+    "FP102": "section out of order",
+    "FP103": "section repeated",
+    "FP104": "no title",
+    "FP201": "bad value",
+    "FP202": "entry dropped",
+    "FP203": "field repeated",
+    "FP204": "unparsed line",
+    "FP301": "flag does not match country code",
+}
+
+
+@frozen
+class Diagnostic:
+    """One warning: where (1-based line and column; ``end_line`` is the last
+    line it covers), in which section, a stable ``code`` and a message."""
+
+    code: str = field(validator=in_(CODES))
+    message: str = field(validator=instance_of(str))
+    line: int = field(validator=ge(1))
+    column: int = field(validator=ge(1))
+    section: str = field(validator=instance_of(str))
+    end_line: int = field(validator=ge(1))
+
+    @end_line.default
+    def _same_line(self) -> int:
+        return self.line
+
+    @property
+    def name(self) -> str:
+        """The short name of the code ("unparsed line")."""
+        return CODES[self.code]
+
+    def lines(self) -> range:
+        """The line numbers this diagnostic names."""
+        return range(self.line, self.end_line + 1)
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.code} [{self.section}] {self.message}"
+
+    def as_record(self) -> dict[str, object]:
+        """The diagnostic as a JSON object (a line of the CLI's --errors report)."""
+        return {
+            "code": self.code,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "section": self.section,
+            "message": self.message,
+        }

@@ -298,12 +298,12 @@ class FilmVisitor(_Visitor):
         """NodeVisitor.visit, dispatching through a per-instance table.
 
         The same walk as parsimonious' (one visit_<rule> per named node,
-        generic_visit for the rest), a third faster on a page of ~500 nodes:
+        generic_visit for the rest), ~15% faster on the reference page:
         no string concatenation and getattr per node, no try/except per
         level.  Bugs surface as themselves instead of a VisitationError.
         """
         table = self._table
-        method = table.get(node.expr_name)
+        method: Any = table.get(node.expr_name)
         if method is None:
             method = getattr(self, "visit_" + node.expr_name, self.generic_visit)
             table[node.expr_name] = method

@@ -141,12 +141,30 @@ def test_folder_to_output_dir_with_error_report(tree: Path, tmp_path: Path) -> N
     assert errors[0]["expected"] == "a date such as 1995-10-27"
     assert errors[1]["message"] == "cannot read the file: No such file or directory"
     assert errors[2]["message"].startswith("not a valid gzip file")
+    assert {e["severity"] for e in errors} == {"error"}
 
     assert f"{tree / 'b' / 'bad.txt'}:5:14: [header] impossible date" in result.stderr
     summary = result.stderr.strip().splitlines()[-1]
     assert summary.startswith("pages: 7, ok: 4, failed: 3, ") and summary.endswith(" pages/s")
     assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
     assert "Traceback" not in result.stderr
+
+
+def test_lenient_run_warns_of_bad_values_and_fails_only_unreadable_pages(
+    tree: Path, tmp_path: Path
+) -> None:
+    out, report = tmp_path / "out", tmp_path / "errors.jsonl"
+    result = run("convert", "--lenient", str(tree), "-o", str(out), "--errors", str(report))
+    assert result.returncode == 1, result.stderr  # broken.txt and corrupt.txt.gz
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith("pages: 7, ok: 5, failed: 2, warnings: 1, ")
+    assert outputs(out)["b/bad.json"]["release_date"] is None
+    errors = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [(e["path"], e["line"], e["severity"], e.get("code")) for e in errors] == [
+        (str(tree / "b" / "bad.txt"), 5, "warning", "FP201"),
+        (str(tree / "b" / "broken.txt"), 1, "error", None),
+        (str(tree / "b" / "corrupt.txt.gz"), 1, "error", None),
+    ]
 
 
 def test_all_good_exits_0_and_errors_file_is_empty(tmp_path: Path) -> None:

@@ -5,15 +5,17 @@ The engine behind ``filmparse convert`` and ``parse_many``:
 * ``find_pages``: files, folders (walked recursively in name order) and ``-``
   (a list of paths on stdin) -> ``Page(path, name)``, lazily: one folder's
   listing at a time is held in memory, never the whole tree;
-* ``read_page``: a page's bytes (``.gz`` decompressed); any failure to read
-  is a ``FilmParseError`` in section ``file``, never a crash;
+* ``read_page``: a page's bytes (``.gz`` decompressed), at most ``max_bytes``
+  of them; any failure to read (or a page over the limit) is a
+  ``FilmParseError`` in section ``file``, never a crash;
 * ``ordered_map``: a function over a stream of items on worker processes,
   results in input order, with a bounded number of items in flight, so memory
   stays flat however many pages come in; a worker that dies costs only the
   page that killed it;
 * ``convert_page``: the CLI's worker: read, parse, export, add ``source``,
   check against the schema, serialise, and (for ``-o DIR``) write the file
-  atomically; it returns a small picklable ``Outcome``;
+  atomically; it returns a small picklable ``Outcome`` (with the page's
+  diagnostics when parsing leniently);
 * ``parse_many``: the same engine for Python callers, yielding Films.
 """
 
@@ -43,6 +45,7 @@ from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 from .atomic import write_atomic
+from .diagnostics import Diagnostic
 from .errors import FilmParseError
 from .export import dumps, to_dict
 from .models import Film
@@ -54,6 +57,7 @@ R = TypeVar("R")
 P = TypeVar("P", bound="str | os.PathLike[str]")
 
 DEFAULT_GLOB = "*.txt"
+DEFAULT_MAX_BYTES = 10_000_000  # the largest page read (decompressed), in bytes
 MAX_CHUNK = 8  # pages per task sent to a worker
 TASKS_PER_JOB = 4  # tasks in flight per worker: enough to keep every core busy
 
@@ -171,48 +175,104 @@ def file_error(path: str, message: str) -> FilmParseError:
     return page_error(path, message, section="file", expected="a readable UTF-8 page file")
 
 
-def read_page(path: str) -> bytes:
+def read_page(path: str, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a page file, decompressed if its name ends in '.gz'.
 
     Raises FilmParseError (section 'file') for a file that is missing,
-    unreadable, not a regular file, or not valid gzip.
+    unreadable, not a regular file, or not valid gzip, and for a page of
+    more than `max_bytes` bytes (None: no limit).  A plain file is refused
+    by its size, before anything is read; a gzip file is decompressed up to
+    one byte past the limit and no further, so a gzip bomb costs at most
+    `max_bytes` of memory.
     """
     try:
         # O_NONBLOCK: a FIFO named like a page must not hang the run.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             os.close(fd)
-            if stat.S_ISDIR(mode):
+            if stat.S_ISDIR(info.st_mode):
                 raise file_error(path, "this is a folder, not a page file")
             raise file_error(path, "this is not a regular file")
+        gzipped = path.lower().endswith(".gz")
+        if max_bytes is not None and not gzipped and info.st_size > max_bytes:
+            os.close(fd)
+            raise too_big(path, max_bytes, size=info.st_size)
         with open(fd, "rb") as handle:
-            if path.lower().endswith(".gz"):
+            if gzipped:
                 with gzip.GzipFile(fileobj=handle) as unzipped:
-                    return unzipped.read()
-            return handle.read()
+                    data = _read_at_most(unzipped.read, max_bytes)
+            else:
+                data = _read_at_most(handle.read, max_bytes)  # it may have grown since fstat
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise file_error(path, f"not a valid gzip file: {exc}") from None
     except OSError as exc:
         raise file_error(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_big(path, max_bytes, size=None if gzipped else len(data))
+    return data
 
 
-def load_page(path: str) -> tuple[bytes, Film]:
-    """A page's bytes and its Film; every failure is a FilmParseError naming `path`."""
-    data = read_page(path)
+def _read_at_most(read: Callable[[int], bytes], max_bytes: int | None) -> bytes:
+    """All that `read` gives, or its first max_bytes + 1 bytes (enough to know it
+    is too long)."""
+    if max_bytes is None:
+        return read(-1)
+    parts: list[bytes] = []
+    wanted = max_bytes + 1
+    while wanted > 0:
+        part = read(wanted)
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
+
+
+def too_big(path: str, max_bytes: int, *, size: int | None) -> FilmParseError:
+    """The error of a page over the size limit (`size` None: a .gz page, whose
+    decompressed size is only known to be over it)."""
+    if size is None:
+        message = f"the page decompresses to more than the limit of {max_bytes:,} bytes"
+    else:
+        message = f"the page is {size:,} bytes, over the limit of {max_bytes:,} bytes"
+    return page_error(
+        path,
+        message,
+        section="file",
+        expected=f"a page of at most {max_bytes:,} bytes",
+    )
+
+
+def load_page(
+    path: str, *, strict: bool = True, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> tuple[bytes, Film]:
+    """A page's bytes and its Film; every failure is a FilmParseError naming `path`.
+
+    Lenient (``strict=False``): only a page that cannot be read fails; what
+    the parser repaired or left out is in the Film's ``diagnostics``.
+    """
+    data = read_page(path, max_bytes)
     try:
-        return data, parse_bytes(data)
+        return data, parse_bytes(data, strict=strict)
     except FilmParseError as exc:
         raise exc.with_path(path) from None
 
 
-def export_text(path: str, indent: int | None) -> str:
-    """The JSON the CLI writes for one page: to_dict + `source`, schema-checked, '\\n'-ended."""
-    data, film = load_page(path)
+def export_text(
+    path: str,
+    indent: int | None,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> tuple[str, tuple[Diagnostic, ...]]:
+    """The JSON the CLI writes for one page: to_dict + `source`, schema-checked,
+    '\\n'-ended; and the diagnostics of the page (none when strict)."""
+    data, film = load_page(path, strict=strict, max_bytes=max_bytes)
     record = to_dict(film)
     record["source"] = {"path": path, "sha256": hashlib.sha256(data).hexdigest()}
     check(record)
-    return dumps(record, indent) + "\n"
+    return dumps(record, indent) + "\n", film.diagnostics
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,20 +291,29 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of one page: its JSON (unless written to a file) or its error."""
+    """What became of one page: its JSON (unless written to a file) or its error,
+    and the diagnostics of a lenient parse (Diagnostic is a small frozen attrs
+    class: it pickles as its six fields)."""
 
     path: str
     text: str | None = None
     error: FilmParseError | None = None
     skipped: bool = False
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def convert_page(job: Job, indent: int | None) -> Outcome:
+def convert_page(
+    job: Job,
+    indent: int | None,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> Outcome:
     """Convert one page; never raises for a bad page (runs in a worker process)."""
     if job.kept is not None:
         return Outcome(job.path, text=job.kept or None, skipped=True)
     try:
-        text = export_text(job.path, indent)
+        text, diagnostics = export_text(job.path, indent, strict=strict, max_bytes=max_bytes)
     except FilmParseError as exc:
         return Outcome(job.path, error=exc)
     except SchemaError as exc:  # a bug: the export must fit its own schema
@@ -252,7 +321,7 @@ def convert_page(job: Job, indent: int | None) -> Outcome:
     except Exception as exc:  # a bug in the parser must not stop the other pages
         return Outcome(job.path, error=_internal(job.path, f"{type(exc).__name__}: {exc}"))
     if job.output is None:
-        return Outcome(job.path, text=text)
+        return Outcome(job.path, text=text, diagnostics=diagnostics)
     try:
         write_atomic(job.output, text)
     except OSError as exc:
@@ -264,8 +333,9 @@ def convert_page(job: Job, indent: int | None) -> Outcome:
                 section="output",
                 expected="a writable output folder",
             ),
+            diagnostics=diagnostics,
         )
-    return Outcome(job.path)
+    return Outcome(job.path, diagnostics=diagnostics)
 
 
 def _internal(path: str, what: str) -> FilmParseError:
@@ -452,15 +522,19 @@ def ordered_map(
 # --- the library entry point --------------------------------------------------------------
 
 
-def _parse_one(path: str | os.PathLike[str]) -> Film | FilmParseError:
+def _parse_one(
+    path: str | os.PathLike[str], strict: bool, max_bytes: int | None
+) -> Film | FilmParseError:
     try:
-        return load_page(os.fspath(path))[1]
+        return load_page(os.fspath(path), strict=strict, max_bytes=max_bytes)[1]
     except FilmParseError as exc:
         return exc
 
 
-def _parse_pair(path: P) -> tuple[P, Film | FilmParseError]:
-    return path, _parse_one(path)
+def _parse_pair(
+    path: P, *, strict: bool = True, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> tuple[P, Film | FilmParseError]:
+    return path, _parse_one(path, strict, max_bytes)
 
 
 def _crashed_pair(path: P) -> tuple[P, Film | FilmParseError]:
@@ -469,23 +543,35 @@ def _crashed_pair(path: P) -> tuple[P, Film | FilmParseError]:
 
 
 def parse_many(
-    paths: Iterable[P], jobs: int | None = None
+    paths: Iterable[P],
+    jobs: int | None = None,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Iterator[tuple[P, Film | FilmParseError]]:
     """Parse many page files on `jobs` processes (default: every core).
 
     Yields ``(path, Film)`` or ``(path, FilmParseError)`` for each path, in
     input order, with each path as given.  `paths` is read lazily, so it may
     be a generator of millions of paths; memory stays flat.  A page that
-    cannot be read (missing, a folder, corrupt gzip) yields a FilmParseError
-    in section 'file'.  ``.gz`` files are decompressed.  With ``jobs=1`` all
-    the work happens in this process.
+    cannot be read (missing, a folder, corrupt gzip, more than `max_bytes`
+    bytes, decompressed; None for no limit) yields a FilmParseError in
+    section 'file'.  ``.gz`` files are decompressed.  With ``strict=False``
+    pages are parsed leniently: only unreadable pages give errors, and each
+    Film carries its ``diagnostics``.  With ``jobs=1`` all the work happens
+    in this process.
     """
     count = default_jobs() if jobs is None else jobs
     if count < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if max_bytes is not None and max_bytes < 0:
+        raise ValueError(f"max_bytes must be at least 0 (or None), not {max_bytes}")
     total = len(paths) if isinstance(paths, Sized) else None
     chunk = chunk_size(total, count)
-    return ordered_map(_parse_pair, paths, count, crashed=_crashed_pair, chunk=chunk)
+    parse_pair: Callable[[P], tuple[P, Film | FilmParseError]] = partial(
+        _parse_pair, strict=strict, max_bytes=max_bytes
+    )
+    return ordered_map(parse_pair, paths, count, crashed=_crashed_pair, chunk=chunk)
 
 
 # --- planning the CLI's jobs --------------------------------------------------------------
@@ -559,9 +645,12 @@ def row_jobs(pages: Iterable[Page], previous: Iterator[tuple[str, str]]) -> Iter
             yield Job(page.path)
 
 
-def converter(indent: int | None) -> Callable[[Job], Outcome]:
-    """The picklable worker function of the CLI for a given JSON indent."""
-    return partial(convert_page, indent=indent)
+def converter(
+    indent: int | None, *, strict: bool = True, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> Callable[[Job], Outcome]:
+    """The picklable worker function of the CLI for a run's JSON indent, parsing
+    mode and page size limit (settings of the run, so not repeated in every Job)."""
+    return partial(convert_page, indent=indent, strict=strict, max_bytes=max_bytes)
 
 
 def crashed_job(job: Job) -> Outcome:

@@ -1,10 +1,12 @@
-"""The `filmparse` command: convert pages to JSON, print the schema."""
+"""The `filmparse` command: convert pages to JSON, explain a page, print the schema."""
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -21,6 +23,7 @@ from . import __name__ as package
 from .atomic import AtomicFile, sweep_temps
 from .batch import (
     DEFAULT_GLOB,
+    DEFAULT_MAX_BYTES,
     Job,
     Outcome,
     Page,
@@ -33,10 +36,14 @@ from .batch import (
     is_kept,
     ordered_map,
     output_path,
+    page_error,
     previous_rows,
+    read_page,
     row_jobs,
 )
+from .diagnostics import Diagnostic
 from .errors import FilmParseError
+from .explain import explanation
 from .export import from_dict
 from .render import render
 from .schema import SchemaError, json_schema, schema_errors
@@ -44,6 +51,9 @@ from .schema import SchemaError, json_schema, schema_errors
 # Below this many pages, starting worker processes (~0.25 s) costs more than they save.
 SMALL_RUN = 100
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130  # and 2 for usage errors, from argparse
+EXIT_UNREADABLE = 2  # explain: the page cannot be read (or explained: a bug)
+_SIZE = re.compile(r"(\d+)\s*([kmg]?)b?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3}
 
 
 def _positive(text: str) -> int:
@@ -54,6 +64,27 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
     return value
+
+
+def size(text: str) -> int:
+    """A byte count: '500000', '500k', '10M', '1G' (powers of 1000; a final 'B' is allowed)."""
+    match = _SIZE.fullmatch(text.strip())
+    if match is None or int(match[1]) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a size in bytes of at least 1, such as 500000, 500k, 10M or 1G, not {text!r}"
+        )
+    return int(match[1]) * _SIZE_UNITS[match[2].lower()]
+
+
+def _add_max_bytes(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--max-bytes",
+        type=size,
+        default=DEFAULT_MAX_BYTES,
+        metavar="SIZE",
+        help="refuse a page larger than SIZE bytes, decompressed (default 10M; "
+        "k, M, G: thousands, millions, billions)",
+    )
 
 
 def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
@@ -102,7 +133,16 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         f"one process for fewer than {SMALL_RUN} pages)",
     )
     convert.add_argument(
-        "--errors", metavar="FILE", help="write one JSON line per failed page to FILE"
+        "--lenient",
+        action="store_true",
+        help="parse leniently: keep what can be read of a damaged page and report the rest "
+        "as warnings (on stderr, and in the --errors report); warnings do not fail the run",
+    )
+    _add_max_bytes(convert)
+    convert.add_argument(
+        "--errors",
+        metavar="FILE",
+        help="write one JSON line per failed page (and per warning, with --lenient) to FILE",
     )
     convert.add_argument(
         "--skip-existing",
@@ -115,6 +155,19 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     convert.add_argument(
         "--indent", type=int, default=2, help="JSON indent, -1 for one line (default 2)"
     )
+
+    explain = commands.add_parser(
+        "explain",
+        help="show what each line of a page feeds (JSON paths, labels, diagnostics)",
+        description="Parse one page leniently and print each of its lines beside what it "
+        "fed: the JSON paths of the values read from it, its label (heading, label), or the "
+        "diagnostics that name it; then a summary. Exit status: 0 no diagnostics, "
+        "1 some diagnostics, 2 usage error or the page cannot be read.",
+    )
+    explain.add_argument(
+        "page", metavar="PAGE", help="a page file (.gz decompressed), or - for stdin"
+    )
+    _add_max_bytes(explain)
 
     commands.add_parser("schema", help="print the JSON Schema of the export")
 
@@ -133,6 +186,7 @@ class _Tally:
     ok: int = 0
     failed: int = 0
     skipped: int = 0
+    warnings: int = 0
 
     @property
     def done(self) -> int:
@@ -199,7 +253,7 @@ class _Sinks:
 
 
 def error_record(path: str, error: FilmParseError) -> str:
-    """One line of the --errors report."""
+    """The line of the --errors report for a failed page."""
     record = {
         "path": path,
         "line": error.line,
@@ -207,6 +261,22 @@ def error_record(path: str, error: FilmParseError) -> str:
         "section": error.section,
         "message": error.message,
         "expected": error.expected,
+        "severity": "error",
+    }
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def warning_record(path: str, diagnostic: Diagnostic) -> str:
+    """The line of the --errors report for one diagnostic of a lenient parse."""
+    record = {
+        "path": path,
+        "line": diagnostic.line,
+        "column": diagnostic.column,
+        "end_line": diagnostic.end_line,
+        "section": diagnostic.section,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "severity": "warning",
     }
     return json.dumps(record, ensure_ascii=False) + "\n"
 
@@ -257,10 +327,18 @@ def _plan(
     return jobs, previous
 
 
-def _run(results: Iterator[Outcome], sinks: _Sinks, console: _Console, stop: _Stop) -> _Tally:
+def _run(
+    results: Iterator[Outcome], sinks: _Sinks, console: _Console, stop: _Stop, quiet: bool
+) -> _Tally:
     """Consume the outcomes in input order until done or stopped."""
     tally = _Tally()
     for outcome in results:
+        tally.warnings += len(outcome.diagnostics)
+        for diagnostic in outcome.diagnostics:
+            if not quiet:
+                console.say(f"{package}: warning: {outcome.path}:{diagnostic}")
+            if sinks.errors is not None:
+                sinks.errors.write(warning_record(outcome.path, diagnostic))
         if outcome.error is not None:
             tally.failed += 1
             console.say(f"{package}: error: {outcome.error}")
@@ -282,8 +360,10 @@ def _run(results: Iterator[Outcome], sinks: _Sinks, console: _Console, stop: _St
 def _summary(tally: _Tally, elapsed: float) -> str:
     rate = (tally.ok + tally.failed) / elapsed if elapsed > 0 else 0.0
     skipped = f", skipped: {tally.skipped}" if tally.skipped else ""
+    warnings = f", warnings: {tally.warnings}" if tally.warnings else ""
     return (
-        f"pages: {tally.done}, ok: {tally.ok}, failed: {tally.failed}{skipped}, {rate:.1f} pages/s"
+        f"pages: {tally.done}, ok: {tally.ok}, failed: {tally.failed}{skipped}{warnings}, "
+        f"{rate:.1f} pages/s"
     )
 
 
@@ -315,7 +395,7 @@ def _convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     stop = _Stop()
     try:
         results = ordered_map(
-            converter(indent),
+            converter(indent, strict=not args.lenient, max_bytes=args.max_bytes),
             plan,
             jobs,
             crashed=crashed_job,
@@ -323,7 +403,7 @@ def _convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
             chunk=chunk_size(total, jobs),
         )
         with closing(results), closing(previous):
-            tally = _run(results, sinks, console, stop)
+            tally = _run(results, sinks, console, stop, args.quiet)
         if prints:
             sys.stdout.flush()
     except BrokenPipeError:  # e.g. `filmparse convert ... --jsonl - | head`
@@ -410,6 +490,41 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    try:
+        if args.page == "-":
+            data = sys.stdin.buffer.read(args.max_bytes + 1)
+            if len(data) > args.max_bytes:
+                raise page_error(
+                    "-",
+                    f"the page on stdin is more than the limit of {args.max_bytes:,} bytes",
+                    section="file",
+                    expected=f"a page of at most {args.max_bytes:,} bytes",
+                )
+        else:
+            data = read_page(args.page, args.max_bytes)
+    except FilmParseError as exc:
+        print(f"{package}: error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        result = explanation(data)
+    except Exception as exc:  # a bug: a lenient parse must take any page
+        print(
+            f"{package}: error: {args.page}: internal error, please report it with the page: "
+            f"{type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_UNREADABLE
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a page may hold what the terminal cannot show
+        sys.stdout.reconfigure(errors="replace")
+    try:
+        sys.stdout.write(result.text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. `filmparse explain page.txt | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_FAILED if result.diagnostics else EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     usage, convert = _parser()
     args = usage.parse_args(argv)
@@ -420,6 +535,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _render(args)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "explain":
+        return _explain(args)
     try:
         return _convert(args, convert)
     except KeyboardInterrupt:

@@ -67,19 +67,20 @@ def decode(data: bytes, diagnostics: list[Diagnostic] | None = None) -> str:
     Windows-1252, or as Latin-1 when they are not that either, and FP001
     says so at the first byte that was not UTF-8.
     """
+    data = data.removeprefix(b"\xef\xbb\xbf")  # offsets below count from the text's start
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if diagnostics is not None:
             return _decode_fallback(data, exc.start, diagnostics)
         start = exc.start
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line_end = data.find(b"\n", start)
-        shown = data[line_start : line_end if line_end >= 0 else len(data)]
+        line, line_start = _byte_line(data, start)
+        line_end = _LINE_BREAK_BYTES.search(data, start)
+        shown = data[line_start : line_end.start() if line_end else len(data)]
         column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
         raise FilmParseError(
             f"byte 0x{data[start]:02x} is not valid UTF-8 (binary data or another encoding)",
-            line=data.count(b"\n", 0, start) + 1,
+            line=line,
             column=column,
             section="encoding",
             expected="UTF-8 text",
@@ -179,20 +180,30 @@ def _refusal(text: str, pos: int) -> FilmParseError:
     )
 
 
+_LINE_BREAK_BYTES = re.compile(rb"\r\n?|\n")
+
+
+def _byte_line(data: bytes, pos: int) -> tuple[int, int]:
+    """The 1-based line of byte `pos` and the offset where that line starts,
+    counting CRLF, lone CR and LF as line breaks, as normalisation does."""
+    line, line_start = 1, 0
+    for brk in _LINE_BREAK_BYTES.finditer(data, 0, pos):
+        line, line_start = line + 1, brk.end()
+    return line, line_start
+
+
 def _decode_fallback(data: bytes, start: int, diagnostics: list[Diagnostic]) -> str:
-    body = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        text, encoding = body.decode("cp1252"), "Windows-1252"
+        text, encoding = data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
-        text, encoding = body.decode("latin-1"), "Latin-1"
-    line = data.count(b"\n", 0, start) + 1
-    line_start = data.rfind(b"\n", 0, start) + 1
+        text, encoding = data.decode("latin-1"), "Latin-1"
+    line, line_start = _byte_line(data, start)
     diagnostics.append(
         Diagnostic(
             "FP001",
             f"byte 0x{data[start]:02x} is not valid UTF-8: the page was read as {encoding}",
             line,
-            start - line_start + 1,
+            len(text[line_start:start]) + 1,  # one character a byte in either encoding
             "encoding",
         )
     )

@@ -187,6 +187,8 @@ def _explain(clean: str, exc: ParseError) -> FilmParseError:
     if pos >= len(clean) - 1:
         message = f"the page ends in the middle of section {section!r}"
         pos = len(clean.rstrip("\n"))  # just after the last character
+    elif line in _HEADINGS and rule in _NEXT_IN_ENTRY:
+        message = f"an entry is cut short: the section heading {line!r} comes first"
     elif line in _HEADINGS:
         message = (
             f"section heading {line!r} is out of place (sections come in the order {SECTION_ORDER})"

@@ -55,10 +55,11 @@ Pair = tuple[str, Entry]  # a Film field and its entry
 
 
 class Section(NamedTuple):
-    """A section of a lenient page: its name, where its heading is, what it gave."""
+    """A section of a lenient page: its name, where it starts and ends, what it gave."""
 
     name: str
     start: int
+    end: int
     pairs: list[Pair]
 
 
@@ -195,7 +196,7 @@ class FilmVisitor(_Visitor):
 
     def _unparsed(self, item: Unparsed, section: str, why: str = "") -> None:
         match = item.match
-        line = match.group("line")
+        line = match.group().split("\n", 1)[0]
         shown = line if len(line) <= 60 else line[:57] + "..."
         self.warn("FP204", match.start(), why or f"line {shown!r} fits no rule of this section",
                   section)  # fmt: skip
@@ -205,6 +206,9 @@ class FilmVisitor(_Visitor):
             start = node.start if isinstance(node, Node) else node.start()
             end = self.text.find("\n", start)
             self.labels.append((what, start, end if end >= 0 else len(self.text)))
+
+    def _section(self, name: str, node: Node, pairs: list[Pair]) -> Section:
+        return Section(name, node.start, self._end_of(node), pairs)
 
     def _end_of(self, node: Node) -> int:
         """The end of a node's text, less the newlines after it."""
@@ -326,6 +330,7 @@ class FilmVisitor(_Visitor):
         fields: dict[str, Any] = {}
         items: dict[str, list[Entry]] = {}
         extra: dict[str, list[Entry]] = {}
+        first_at: dict[str, int] = {}  # where each scalar field was first read
         for name, entry in pairs:
             if name in ITEM_FIELDS:
                 items.setdefault(name, []).extend(entry.value)
@@ -335,9 +340,10 @@ class FilmVisitor(_Visitor):
                     self.spans[f"$.extra_sections[{heading!r}]"] = entry.spans[0][1:]
                 extra.setdefault(heading, []).extend(lines)
             elif name in fields:
-                self._repeated(name, entry, fields)
+                self._repeated(name, entry, fields, first_at[name])
             else:
                 fields[name] = entry.value
+                first_at[name] = entry.spans[0][1]
                 if self.track:
                     for suffix, start, end in entry.spans:
                         self.spans[f"$.{name}{suffix}"] = start, end
@@ -358,18 +364,17 @@ class FilmVisitor(_Visitor):
         self.diagnostics.sort(key=lambda found: (found.line, found.column))
         return Film(**fields, diagnostics=self.diagnostics)
 
-    def _repeated(self, name: str, entry: Entry, fields: dict[str, Any]) -> None:
+    def _repeated(self, name: str, entry: Entry, fields: dict[str, Any], first_at: int) -> None:
         """Lenient: a scalar field read twice (the grammar keeps strict pages from it)."""
         _, start, end = entry.spans[0]
         if name == "overview":  # a second Overview section: its paragraphs follow the first's
             if entry.value is not None:
                 first = fields[name]
                 fields[name] = entry.value if first is None else f"{first}\n\n{entry.value}"
-                if self.track:
-                    first_start = self.spans.get("$.overview", (start, end))[0]
-                    self.spans["$.overview"] = first_start, end
+                if self.track and first is None:
+                    self.spans["$.overview"] = start, end
             return
-        line = self.text.count("\n", 0, self.spans_first(name, start)) + 1
+        line = self.text.count("\n", 0, first_at) + 1
         self.warn(
             "FP203",
             start,
@@ -377,10 +382,6 @@ class FilmVisitor(_Visitor):
             HEADER if name in HEADER_FIELDS else FACTS,
             end,
         )
-
-    def spans_first(self, name: str, default: int) -> int:
-        span = self.spans.get(f"$.{name}")
-        return span[0] if span else default
 
     # -- the page ------------------------------------------------------------
 
@@ -714,6 +715,7 @@ class FilmVisitor(_Visitor):
     def _check_order(self, part: Section, first_seen: dict[str, int], furthest: int) -> None:
         end = self.text.find("\n", part.start)
         if part.name in first_seen:
+            end = part.end  # the repeated section's lines: the map names only the first's
             line = self.text.count("\n", 0, first_seen[part.name]) + 1
             self.warn("FP103", part.start, f"section {part.name!r} appears again (first on line "
                       f"{line}); its entries are added to the first's", part.name, end)  # fmt: skip
@@ -761,7 +763,7 @@ class FilmVisitor(_Visitor):
         if isinstance(part, Section | Unparsed):
             return part
         name, _ = part  # cast and crew: the strict rules read lenient pages too
-        return Section(CAST if name == "cast" else CREW, node.start, [part])
+        return self._section(CAST if name == "cast" else CREW, node, [part])
 
     def visit_extra_heading(self, node: Node, children: Sequence[Any]) -> re.Match[str]:
         return _regex(children)
@@ -769,8 +771,10 @@ class FilmVisitor(_Visitor):
     def visit_unparsed_line(self, node: Node, children: Sequence[Any]) -> Unparsed:
         return Unparsed(_regex(children))
 
-    def visit_extra_section(self, node: Node, children: Sequence[Any]) -> Section:
+    def visit_extra_section(self, node: Node, children: Sequence[Any]) -> Section | Unparsed:
         heading, lines = children
+        if not lines:  # a heading-shaped line with nothing under it: just a stray line
+            return Unparsed(heading)
         name = heading.group("heading")
         self.warn("FP101", heading.start(), f"unknown section {name!r}: its {len(lines)} line(s) "
                   "are kept in extra_sections", EXTRA, self._end_of(node))  # fmt: skip
@@ -779,7 +783,7 @@ class FilmVisitor(_Visitor):
         ]
         value = Entry((name, entries), (_group_span(heading, "heading"),))
         self._label("heading", heading)
-        return Section(EXTRA, node.start, [("extra_sections", value)])
+        return self._section(EXTRA, node, [("extra_sections", value)])
 
     def visit_fact_line(self, node: Node, children: Sequence[Any]) -> Pair:
         pair: Pair = children[0]
@@ -788,13 +792,13 @@ class FilmVisitor(_Visitor):
     def visit_lenient_overview(self, node: Node, children: Sequence[Any]) -> Section:
         heading, lines, rest = children
         self._label("heading", heading)
-        return Section(OVERVIEW, node.start, [self._overview(heading, lines),
+        return self._section(OVERVIEW, node, [self._overview(heading, lines),
                                                *self._lines(rest, OVERVIEW)])  # fmt: skip
 
     def visit_lenient_backdrop(self, node: Node, children: Sequence[Any]) -> Section:
         for line in children[1]:
             self._unparsed(line, "Backdrop", "the Backdrop section holds no lines")
-        return Section("Backdrop", node.start, [])
+        return self._section("Backdrop", node, [])
 
     def _entries(self, items: Sequence[Sequence[Any]], section: str) -> list[Entry]:
         entries: list[Entry] = []
@@ -808,7 +812,7 @@ class FilmVisitor(_Visitor):
     def visit_lenient_languages(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
         entries = self._entries(children[1], LANGUAGES)
-        return Section(LANGUAGES, node.start, [("translations", Entry(entries))])
+        return self._section(LANGUAGES, node, [("translations", Entry(entries))])
 
     def visit_lenient_where_to_watch(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
@@ -829,7 +833,7 @@ class FilmVisitor(_Visitor):
             else:
                 self._unparsed(Unparsed(item), WHERE_TO_WATCH, "an offer line with no "
                                "country above it")  # fmt: skip
-        return Section(WHERE_TO_WATCH, node.start, [("availability", Entry(entries))])
+        return self._section(WHERE_TO_WATCH, node, [("availability", Entry(entries))])
 
     def visit_watch_offer(self, node: RegexNode, children: Sequence[Any]) -> re.Match[str]:
         return node.match
@@ -841,7 +845,7 @@ class FilmVisitor(_Visitor):
     def visit_lenient_reviews(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
         entries = self._entries(children[1], REVIEWS)
-        return Section(REVIEWS, node.start, [("reviews", Entry(entries))])
+        return self._section(REVIEWS, node, [("reviews", Entry(entries))])
 
     def visit_lenient_review(self, node: Node, children: Sequence[Any]) -> Entry:
         review: Entry = children[-1]
@@ -850,7 +854,7 @@ class FilmVisitor(_Visitor):
     def visit_lenient_dialogue(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
         entries = self._entries(children[1], DIALOGUE)
-        return Section(DIALOGUE, node.start, [("dialogue", Entry(entries))])
+        return self._section(DIALOGUE, node, [("dialogue", Entry(entries))])
 
     def visit_lenient_awards(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
@@ -866,7 +870,7 @@ class FilmVisitor(_Visitor):
                 self._unparsed(Unparsed(item), AWARDS, "an award line before Wins or Nominations")
             else:
                 entries.append(self._award(item, outcome))
-        return Section(AWARDS, node.start, [("awards", Entry(entries))])
+        return self._section(AWARDS, node, [("awards", Entry(entries))])
 
     def visit_award_outcome(self, node: RegexNode, children: Sequence[Any]) -> re.Match[str]:
         return node.match
@@ -874,7 +878,7 @@ class FilmVisitor(_Visitor):
     def visit_lenient_media(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
         entries = self._entries(children[1], MEDIA)
-        return Section(MEDIA, node.start, [("media", Entry(entries))])
+        return self._section(MEDIA, node, [("media", Entry(entries))])
 
     def visit_lenient_media_item(self, node: Node, children: Sequence[Any]) -> Entry:
         item: Entry = children[-1]

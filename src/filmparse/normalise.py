@@ -8,7 +8,8 @@ so line numbers in errors are those of the user's file:
 * a run of spaces holding a non-breaking space (U+00A0, U+2007, U+202F)
   becomes one ordinary space; zero-width spaces (U+200B, U+2060, U+FEFF)
   are removed;
-* trailing spaces and tabs are removed from every line;
+* trailing spaces and tabs (and any other Unicode space, such as U+3000 or
+  U+2028) are removed from every line;
 * in a word that mixes Latin with Cyrillic or Greek letters, the letters of
   the minority script are replaced by their look-alikes in the main one
   (the reference page writes "Русский" with a Latin "P").
@@ -38,11 +39,17 @@ from .diagnostics import Diagnostic
 from .errors import FilmParseError
 
 _BOM = "\ufeff"
-_NBSP_RUN = re.compile(r"[ \t]*[\u00a0\u2007\u202f][ \t\u00a0\u2007\u202f]*")
+# Runs of spaces are matched whole (each character once: a run that holds no
+# non-breaking space is put back as it was), never by a pattern that could
+# rescan a long run of plain spaces from each of its positions.
+_SPACE_RUN = re.compile(r"[ \t\u00a0\u2007\u202f]{2,}|[\u00a0\u2007\u202f]")
+_NBSP = re.compile(r"[\u00a0\u2007\u202f]")
+# Other Unicode spaces (ideographic, en/em, line separator, ...): kept inside a
+# line, removed at its end, so that a line of nothing else is blank.
+_ODD_SPACE = "\u1680\u2000-\u200a\u2028\u2029\u205f\u3000"
 _INVISIBLE = "\u200b\u2060\ufeff\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH = re.compile(f"[{_INVISIBLE}]")
-_SPECIAL_SPACE = re.compile(f"[\u00a0\u2007\u202f{_INVISIBLE}]")
-_SPACES = " \t\u00a0\u2007\u202f"
+_SPECIAL_SPACE = re.compile(f"[\u00a0\u2007\u202f{_INVISIBLE}{_ODD_SPACE}]")
 # A Cyrillic or Greek letter touching a Latin one: part of a mixed-script word.
 # Both branches start with the same one-character class, which keeps the scan
 # as fast as a plain character search (a `+` run costs five times as much).
@@ -156,10 +163,14 @@ def _clean_special_space_lines(text: str) -> str:
 
 def _clean_line(line: str) -> str:
     if "\u00a0" in line or "\u2007" in line or "\u202f" in line:
-        line = _NBSP_RUN.sub(" ", line)
-    if "\u200b" in line or "\u2060" in line or _BOM in line:
-        line = _ZERO_WIDTH.sub("", line)
-    return line.rstrip(_SPACES)
+        line = _SPACE_RUN.sub(_one_space, line)
+    line = _ZERO_WIDTH.sub("", line)
+    return line.rstrip()  # every Unicode space (control characters are gone by now)
+
+
+def _one_space(run: re.Match[str]) -> str:
+    """A run of spaces holding a non-breaking one becomes one space."""
+    return " " if _NBSP.search(run.group()) else run.group()
 
 
 def _refusal(text: str, pos: int) -> FilmParseError:

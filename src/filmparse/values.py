@@ -8,6 +8,7 @@ typed value, raising ValueError with a message a person can act on.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from typing import Any, TypeGuard
@@ -123,21 +124,29 @@ def optional_runtime(value: Any) -> int | None:
 def optional_rating(value: Any) -> float | None:
     """A rating out of ten written as "7.253/10" (or a bare number)."""
     if value is None or isinstance(value, float):
-        return value
+        return _finite(value)
     if _is_int(value):
-        return float(value)
+        return _finite(float(value))
     raw = text(value)
-    return float(_matched(raw, _RATING, "a number out of 10")) if raw else None
+    return _finite(float(_matched(raw, _RATING, "a number out of 10")), raw) if raw else None
 
 
 def optional_float(value: Any) -> float | None:
     """A plain decimal number such as 3.1095."""
     if value is None or isinstance(value, float):
-        return value
+        return _finite(value)
     if _is_int(value):
-        return float(value)
+        return _finite(float(value))
     raw = text(value)
-    return float(_matched(raw, _NUMBER, "a decimal number")) if raw else None
+    return _finite(float(_matched(raw, _NUMBER, "a decimal number")), raw) if raw else None
+
+
+def _finite(value: float | None, raw: str | None = None) -> float | None:
+    """JSON has no infinity or NaN: 400 digits of popularity is an error, not inf."""
+    if value is not None and not math.isfinite(value):
+        shown = value if raw is None else (raw if len(raw) <= 20 else f"{raw[:17]}...")
+        raise ValueError(f"{shown!r} is too large to be a number (not finite)")
+    return value
 
 
 def optional_language_code(value: Any) -> str | None:

@@ -181,3 +181,77 @@ def films(draw: st.DrawFn) -> Film:
         awards=draw(awards()),
         media=draw(st.lists(media_items, max_size=3)),
     )
+
+
+# -- corrupted pages (lenient mode) ---------------------------------------------
+
+# Title-Case words for headings the page format does not know.  None of them is
+# a section heading, header or fact field, or label ("Watch", "Wins", ...), and
+# none starts like one, so a line of them followed by a blank line is read as an
+# unknown section wherever a heading may stand.
+_UNKNOWN_HEADING_WORDS = (
+    "Trivia", "Keywords", "Soundtrack", "Production", "Companies", "Box", "Office",
+    "Filming", "Locations", "Quotes", "Goofs", "Alternate", "Versions", "Connections",
+    "Technical", "Specs", "Similar", "Movies", "Recommendations", "Fun",
+)  # fmt: skip
+
+
+@st.composite
+def unknown_headings(draw: st.DrawFn) -> str:
+    """A heading-shaped line (Title Case words) that is no heading of the format."""
+    head = draw(st.sampled_from(_UNKNOWN_HEADING_WORDS))
+    rest = draw(
+        st.lists(
+            st.sampled_from(_UNKNOWN_HEADING_WORDS) | st.sampled_from(["of", "and", "the"]),
+            max_size=3,
+        )
+    )
+    return " ".join([head, *rest])
+
+
+def page_sections(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) line indexes of each section of a page: its heading up to the
+    next heading (the header before the first heading is not a section)."""
+    starts = [i for i, line in enumerate(lines) if line in HEADINGS]
+    return list(zip(starts, [*starts[1:], len(lines)], strict=True))
+
+
+@st.composite
+def corrupted_pages(draw: st.DrawFn, page: str, max_changes: int = 4) -> str:
+    """`page` with 1 to `max_changes` changes: lines deleted, duplicated, swapped,
+    corrupted with random text or inserted; unknown Title-Case headings inserted
+    (with a blank line after); whole sections (heading to next heading) moved."""
+    lines = page.split("\n")
+    for _ in range(draw(st.integers(1, max_changes))):
+        if not lines:
+            lines = [""]
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "swap", "corrupt", "insert", "heading", "move"]
+            )
+        )
+        if action == "delete":
+            del lines[at]
+        elif action == "duplicate":
+            lines.insert(at, lines[at])
+        elif action == "swap":
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[at], lines[other] = lines[other], lines[at]
+        elif action == "corrupt":
+            cut = draw(st.integers(0, len(lines[at])))
+            lines[at] = lines[at][:cut] + draw(st.text(max_size=8)) + lines[at][cut:]
+        elif action == "insert":
+            lines.insert(at, draw(st.text(max_size=30)))
+        elif action == "heading":
+            lines[at:at] = [draw(unknown_headings()), ""]
+        else:
+            sections = page_sections(lines)
+            if not sections:
+                continue
+            start, end = draw(st.sampled_from(sections))
+            moved, rest = lines[start:end], lines[:start] + lines[end:]
+            targets = [i for i, line in enumerate(rest) if line in HEADINGS] + [len(rest)]
+            to = draw(st.sampled_from(targets))
+            lines = rest[:to] + moved + rest[to:]
+    return "\n".join(lines)

@@ -27,8 +27,10 @@ _SITE_NAMES = {
 }
 
 _REGIONAL_A = 0x1F1E6
+_LONGEST_NAME = 80  # characters; the longest native language name is under 40
 
 
+@lru_cache(maxsize=8192)
 def _script(char: str) -> str:
     return str(categories.alias(char))
 
@@ -43,19 +45,20 @@ def fold_lookalikes(word: str) -> str:
     if len(scripts) == 1:
         return word
     main = scripts.most_common(1)[0][0]
-    out = []
-    for char in word:
-        if char.isalpha() and _script(char) != main:
-            found = confusables.is_confusable(char, greedy=True, preferred_aliases=[main.lower()])
-            twin = None
-            for hit in found or ():
-                for glyph in hit["homoglyphs"]:
-                    if len(glyph["c"]) == 1 and _script(glyph["c"]) == main:
-                        twin = glyph["c"]
-                        break
-            char = twin or char
-        out.append(char)
-    return "".join(out)
+    return "".join(
+        _twin(char, main) if char.isalpha() and _script(char) != main else char for char in word
+    )
+
+
+@lru_cache(maxsize=4096)
+def _twin(char: str, script: str) -> str:
+    """The look-alike of `char` in `script`, or `char` itself if it has none."""
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=[script.lower()])
+    for hit in found or ():
+        for glyph in hit["homoglyphs"]:
+            if len(glyph["c"]) == 1 and _script(glyph["c"]) == script:
+                return str(glyph["c"])
+    return char
 
 
 def _strip_marks(word: str) -> str:
@@ -68,6 +71,8 @@ def _strip_marks(word: str) -> str:
 @lru_cache(maxsize=4096)
 def language_code_from_name(name: str) -> str:
     """ISO 639-1 code of a language given its native name ("Deutsch" -> "de")."""
+    if len(name) > _LONGEST_NAME:  # langcodes' search is quadratic in the name's length
+        raise ValueError(f"unknown language name {name[:40]!r}...: too long to be one")
     folded = fold_lookalikes(name.strip())
     candidates = [folded, _strip_marks(folded)]
     candidates += [part.strip() for part in folded.split("/") if part.strip()]

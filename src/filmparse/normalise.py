@@ -110,12 +110,12 @@ def normalise(text: str, diagnostics: list[Diagnostic] | None = None) -> str:
         if diagnostics is None:
             raise _refusal(text, bad.start())
         text = _remove_forbidden(text, diagnostics)
+    if _MOJIBAKE_HINT.search(text):  # first: a repair may give spaces to clean (U+3000)
+        text = _repair_mojibake(text, diagnostics)
     if _SPECIAL_SPACE.search(text):
         text = _clean_special_space_lines(text)
     if " \n" in text or "\t\n" in text:
         text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
-    if _MOJIBAKE_HINT.search(text):
-        text = _repair_mojibake(text, diagnostics)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = _fold_mixed_words(text)

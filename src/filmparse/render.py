@@ -162,6 +162,9 @@ def _languages(film: Film, out: list[str]) -> None:
 def _where_to_watch(film: Film, out: list[str]) -> None:
     out += ["Where to Watch", ""]
     for country in film.availability:
+        if "[" in country.country_name:
+            name = country.country_name
+            raise RenderError(f"country name {name!r} holds '[', the bracket of its code")
         flag = codes.flag_for(country.country_code)
         out += [f"{flag} {country.country_name} [{country.country_code}]", ""]
         for offer in country.offers:

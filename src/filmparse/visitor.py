@@ -151,10 +151,29 @@ def _line_span(match: re.Match[str], suffix: str = "") -> Span:
 
 
 def _group_span(match: re.Match[str], group: str, suffix: str = "") -> Span:
-    """A named group's range, or the match's first line when the group is empty."""
-    if match.start(group) >= 0 and match.end(group) > match.start(group):
-        return suffix, match.start(group), match.end(group)
+    """A named group's range less the spaces its converter strips, or the
+    match's first line when nothing is left."""
+    start = match.start(group)
+    if start >= 0:
+        value = match.group(group)
+        stripped = value.strip()
+        if stripped:
+            start += len(value) - len(value.lstrip())
+            return suffix, start, start + len(stripped)
     return _line_span(match, suffix)
+
+
+def _genre_spans(raw: str, base: int) -> tuple[Span, ...]:
+    """The span of each non-empty comma-separated genre, spaces left out."""
+    spans = []
+    start = 0
+    for part in raw.split(","):
+        stripped = part.strip()
+        if stripped:
+            first = base + start + len(part) - len(part.lstrip())
+            spans.append((f"[{len(spans)}]", first, first + len(stripped)))
+        start += len(part) + 1
+    return tuple(spans)
 
 
 def _nullable(cls: type, name: str) -> bool:
@@ -233,12 +252,7 @@ class FilmVisitor(_Visitor):
             self.warn("FP201", pos, f"{error.message}; {name} set to null", section)
             value = None
         if name == "genres" and raw:
-            base = match.start(name)
-            spans = tuple(
-                (f"[{index}]", base + item.start(1), base + item.end(1))
-                for index, item in enumerate(re.finditer(r" *([^,]*[^, ])", raw))
-            )
-            spans = spans or (_line_span(match),)
+            spans = _genre_spans(raw, match.start(name)) or (_line_span(match),)
         else:
             spans = (_group_span(match, name),)
         return name, Entry(value, spans)
@@ -580,17 +594,23 @@ class FilmVisitor(_Visitor):
         return "cast", Entry(children[1])
 
     def visit_cast_line(self, node: Node, children: Sequence[Any]) -> Entry:
-        return self._free_line(_regex(children))
+        return self._free_line(_regex(children), CAST)
 
     def visit_crew(self, node: Node, children: Sequence[Any]) -> Pair:
         self._label("heading", children[0])
         return "crew", Entry(children[1])
 
     def visit_crew_line(self, node: Node, children: Sequence[Any]) -> Entry:
-        return self._free_line(_regex(children))
+        return self._free_line(_regex(children), CREW)
 
-    def _free_line(self, match: re.Match[str]) -> Entry:
+    def _free_line(self, match: re.Match[str], section: str) -> Entry:
         line = match.group("line")
+        if line.isspace():  # normalisation blanks these; this guards the model all the same
+            if self.strict:
+                raise self.error_at(match.start(), "a line of nothing but spaces",
+                                    section=section, expected="a line of text")  # fmt: skip
+            self._unparsed(Unparsed(match), section, "a line of nothing but spaces")
+            return Entry(None)
         return Entry(line, (_group_span(match, "line"),) if self.track else ())
 
     # -- 8. reviews ----------------------------------------------------------
@@ -735,7 +755,7 @@ class FilmVisitor(_Visitor):
         if title:
             pairs.append(title[0])
         elif node.start >= len(self.text.rstrip("\n")):
-            self.warn("FP104", max(0, node.start - 1), "the page is empty; title set to null",
+            self.warn("FP104", 0, "the page is empty; title set to null",
                       HEADER)  # fmt: skip
         else:
             self.warn("FP104", node.start, "the page has no title line (it starts with a "
@@ -778,9 +798,8 @@ class FilmVisitor(_Visitor):
         name = heading.group("heading")
         self.warn("FP101", heading.start(), f"unknown section {name!r}: its {len(lines)} line(s) "
                   "are kept in extra_sections", EXTRA, self._end_of(node))  # fmt: skip
-        entries = [
-            Entry(line.match.group("line"), (_group_span(line.match, "line"),)) for line in lines
-        ]
+        entries = [self._free_line(line.match, EXTRA) for line in lines]
+        entries = [entry for entry in entries if entry.value is not None]
         value = Entry((name, entries), (_group_span(heading, "heading"),))
         self._label("heading", heading)
         return self._section(EXTRA, node, [("extra_sections", value)])

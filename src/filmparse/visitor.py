@@ -165,7 +165,7 @@ def _group_span(match: re.Match[str], group: str, suffix: str = "") -> Span:
 
 def _genre_spans(raw: str, base: int) -> tuple[Span, ...]:
     """The span of each non-empty comma-separated genre, spaces left out."""
-    spans = []
+    spans: list[Span] = []
     start = 0
     for part in raw.split(","):
         stripped = part.strip()

@@ -127,13 +127,7 @@ def check_accounting(data: bytes) -> None:
         raise AssertionError(
             f"lenient decode/parse_with_source_map/normalise raised {_describe(exc)}"
         ) from exc
-    covered: set[int] = set()
-    for span in source_map.values():
-        covered.update(span.lines())
-    for _, span in source_map.labels:
-        covered.update(span.lines())
-    for diagnostic in film.diagnostics:
-        covered.update(diagnostic.lines())
+    covered = source_map.covered_lines(film.diagnostics)
     missing = [
         (number, line)
         for number, line in enumerate(clean.split("\n"), 1)

@@ -31,13 +31,7 @@ from strategies import corrupted_pages, films, unknown_headings
 def unaccounted_lines(text: str, film: Film, source_map: SourceMap) -> list[tuple[int, str]]:
     """The non-blank lines of the normalised page that no value span, label span
     or diagnostic covers (the accounting invariant says: none)."""
-    covered: set[int] = set()
-    for span in source_map.values():
-        covered.update(span.lines())
-    for _, span in source_map.labels:
-        covered.update(span.lines())
-    for diagnostic in film.diagnostics:
-        covered.update(diagnostic.lines())
+    covered = source_map.covered_lines(film.diagnostics)
     lines = normalise(text, []).split("\n")
     return [(n, line) for n, line in enumerate(lines, 1) if line.strip() and n not in covered]
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import filmparse
-from conftest import FIXTURES
+from conftest import FIXTURES, REFERENCE
 from filmparse import Film, FilmParseError
 from filmparse.normalise import normalise
-from strategies import films
+from strategies import corrupted_pages, films
 
 SCHEMA = Draft202012Validator(filmparse.json_schema())
 VALID = sorted((FIXTURES / "valid").glob("*.txt"))
@@ -81,28 +81,7 @@ def test_pages_of_format_fragments_parse_or_fail_cleanly(fragments: list[str]) -
     _parses_or_fails_cleanly("\n".join(fragments))
 
 
-@st.composite
-def corrupted_reference(draw: st.DrawFn) -> str:
-    lines = (FIXTURES / "valid" / "leaving-las-vegas.txt").read_text(encoding="utf-8").split("\n")
-    for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["delete", "duplicate", "swap", "corrupt", "insert"]))
-        if action == "delete":
-            del lines[at]
-        elif action == "duplicate":
-            lines.insert(at, lines[at])
-        elif action == "swap":
-            other = draw(st.integers(0, len(lines) - 1))
-            lines[at], lines[other] = lines[other], lines[at]
-        elif action == "corrupt":
-            cut = draw(st.integers(0, len(lines[at])))
-            lines[at] = lines[at][:cut] + draw(st.text(max_size=8)) + lines[at][cut:]
-        else:
-            lines.insert(at, draw(st.text(max_size=30)))
-    return "\n".join(lines)
-
-
-@given(corrupted_reference())
+@given(corrupted_pages(REFERENCE.read_text(encoding="utf-8")))
 def test_corrupted_reference_page_parses_or_fails_cleanly(text: str) -> None:
     _parses_or_fails_cleanly(text)
 

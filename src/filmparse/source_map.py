@@ -8,9 +8,13 @@ exclusive end: "Vote Average 7.253/10" gives ``$.vote_average -> 17:14-17:22``.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from attrs import frozen
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 
 @frozen
@@ -79,6 +83,18 @@ class SourceMap(Mapping[str, Span]):
 
     def __len__(self) -> int:
         return len(self._spans)
+
+    def covered_lines(self, diagnostics: Iterable[Diagnostic] = ()) -> set[int]:
+        """The lines that fed a value or carry a label, with those `diagnostics`
+        name.  After a lenient parse every non-blank line is one of them."""
+        covered: set[int] = set()
+        for where in self._spans.values():
+            covered.update(where.lines())
+        for _, where in self.labels:
+            covered.update(where.lines())
+        for diagnostic in diagnostics:
+            covered.update(diagnostic.lines())
+        return covered
 
     def by_line(self) -> dict[int, list[str]]:
         """Line number -> the JSON paths read from it (and labels, as 'heading' etc.)."""

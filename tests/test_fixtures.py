@@ -1,4 +1,5 @@
-"""Folder-driven tests: every fixtures/valid pair and fixtures/invalid pair."""
+"""Folder-driven tests: every fixtures/valid pair, fixtures/invalid pair and
+fixtures/lenient triple (page, golden lenient export, expected diagnostics)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from filmparse.schema import schema_errors
 
 VALID = sorted((FIXTURES / "valid").glob("*.txt"))
 INVALID = sorted((FIXTURES / "invalid").glob("*.txt"))
+LENIENT = sorted((FIXTURES / "lenient").glob("*.txt"))
 
 
 def _ids(paths: list[Path]) -> list[str]:
@@ -20,7 +22,20 @@ def _ids(paths: list[Path]) -> list[str]:
 
 
 def test_fixture_folders_are_not_empty() -> None:
-    assert VALID and len(INVALID) >= 6
+    assert VALID and len(INVALID) >= 6 and LENIENT
+
+
+@pytest.mark.parametrize("page", LENIENT, ids=_ids(LENIENT))
+def test_lenient_page_matches_golden_json_and_diagnostics(page: Path) -> None:
+    golden = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    expected = page.with_suffix(".diagnostics").read_text(encoding="utf-8").splitlines()
+    film = filmparse.parse_file(page, strict=False)
+    exported = filmparse.to_dict(film)
+    assert exported == golden
+    assert list(schema_errors(exported)) == []
+    assert [str(found) for found in film.diagnostics] == expected
+    with pytest.raises(filmparse.FilmParseError):  # each of those is an error in strict mode
+        filmparse.parse_file(page)
 
 
 @pytest.mark.parametrize("page", VALID, ids=_ids(VALID))

@@ -737,14 +737,17 @@ class FilmVisitor(_Visitor):
         if part.name in first_seen:
             end = part.end  # the repeated section's lines: the map names only the first's
             line = self.text.count("\n", 0, first_seen[part.name]) + 1
-            self.warn("FP103", part.start, f"section {part.name!r} appears again (first on line "
-                      f"{line}); its entries are added to the first's", part.name, end)  # fmt: skip
+            message = (
+                f"section {_shown(part.name)!r} appears again (first on line {line}); "
+                "its entries are added to the first's"
+            )
+            self.warn("FP103", part.start, message, part.name, end)
         elif ORDER.index(part.name) < furthest:
             self.warn(
                 "FP102",
                 part.start,
-                f"section {part.name!r} is out of place, after {ORDER[furthest]!r} (sections come "
-                f"in the order {', '.join(ORDER[1:])}); read anyway",
+                f"section {_shown(part.name)!r} is out of place, after {_shown(ORDER[furthest])!r} "
+                f"(sections come in the order {', '.join(map(_shown, ORDER[1:]))}); read anyway",
                 part.name,
                 end,
             )
@@ -786,7 +789,9 @@ class FilmVisitor(_Visitor):
         return self._section(CAST if name == "cast" else CREW, node, [part])
 
     def visit_extra_heading(self, node: Node, children: Sequence[Any]) -> re.Match[str]:
-        return _regex(children)
+        *_, line, _ = children  # !heading !header_field !fact !label line &next
+        assert isinstance(line, RegexNode)
+        return line.match
 
     def visit_unparsed_line(self, node: Node, children: Sequence[Any]) -> Unparsed:
         return Unparsed(_regex(children))
@@ -907,6 +912,11 @@ class FilmVisitor(_Visitor):
 ITEM_FIELDS = frozenset(LIST_FIELDS) - {"genres"}
 HEADER_FIELDS = frozenset({"title", "tagline", "release_date", "runtime_minutes", "genres",
                            "status"})  # fmt: skip
+
+
+def _shown(section: str) -> str:
+    """A section's name as its heading reads ("overview" -> "Overview")."""
+    return section[0].upper() + section[1:]
 
 
 def outcome_of(label: re.Match[str] | Node) -> str:

@@ -268,16 +268,7 @@ def error_record(path: str, error: FilmParseError) -> str:
 
 def warning_record(path: str, diagnostic: Diagnostic) -> str:
     """The line of the --errors report for one diagnostic of a lenient parse."""
-    record = {
-        "path": path,
-        "line": diagnostic.line,
-        "column": diagnostic.column,
-        "end_line": diagnostic.end_line,
-        "section": diagnostic.section,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
-        "severity": "warning",
-    }
+    record = {"path": path, **diagnostic.as_record(), "severity": "warning"}
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 

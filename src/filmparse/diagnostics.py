@@ -61,10 +61,10 @@ class Diagnostic:
     def as_record(self) -> dict[str, object]:
         """The diagnostic as a JSON object (a line of the CLI's --errors report)."""
         return {
-            "code": self.code,
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line,
             "section": self.section,
+            "code": self.code,
             "message": self.message,
         }

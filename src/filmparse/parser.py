@@ -21,7 +21,7 @@ from .grammar import film_grammar
 from .models import Film
 from .normalise import decode, normalise
 from .source_map import SourceMap
-from .visitor import FilmVisitor, error_at
+from .visitor import FilmVisitor, error_at, line_and_column
 
 _HEADINGS = {
     "Overview": sections.OVERVIEW,
@@ -127,11 +127,10 @@ def _parse(
     else:
         found = [] if found is None else found
         clean = normalise(text, found)
-        try:
-            _refuse_non_pages(clean)
-        except FilmParseError as exc:
-            if exc.message.startswith("this is HTML"):  # an empty page gets FP104 (no title)
-                found.append(Diagnostic("FP005", exc.message, exc.line, exc.column, "header"))
+        html = _html_at(clean)  # (an empty page gets FP104, no title, from the visitor)
+        if html is not None:
+            line, column, _ = line_and_column(clean, html)
+            found.append(Diagnostic("FP005", _HTML, line, column, sections.HEADER))
         rule = film_grammar()["lenient_page"]
     try:
         tree = rule.parse(clean)
@@ -158,8 +157,7 @@ def section_at(text: str, pos: int) -> str:
 
 
 def _refuse_non_pages(clean: str) -> None:
-    stripped = clean.lstrip("\n")
-    if not stripped.strip():
+    if not clean.strip():
         raise error_at(
             clean,
             0,
@@ -167,14 +165,19 @@ def _refuse_non_pages(clean: str) -> None:
             section=sections.HEADER,
             expected="the film title on the first line",
         )
-    if re.match(r"\s*<(?:!doctype|html|head|body|\?xml)\b", stripped, re.IGNORECASE):
-        raise error_at(
-            clean,
-            len(clean) - len(stripped),
-            "this is HTML markup, not a plain-text page",
-            section=sections.HEADER,
-            expected="the plain-text dump of a film page",
-        )
+    html = _html_at(clean)
+    if html is not None:
+        expected = "the plain-text dump of a film page"
+        raise error_at(clean, html, _HTML, section=sections.HEADER, expected=expected)
+
+
+_HTML = "this is HTML markup, not a plain-text page"
+_HTML_START = re.compile(r"\s*<(?:!doctype|html|head|body|\?xml)\b", re.IGNORECASE)
+
+
+def _html_at(clean: str) -> int | None:
+    """Where the markup of an HTML page starts, or None for a plain-text page."""
+    return len(clean) - len(clean.lstrip("\n")) if _HTML_START.match(clean) else None
 
 
 def _explain(clean: str, exc: ParseError) -> FilmParseError:

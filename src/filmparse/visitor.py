@@ -114,8 +114,11 @@ EXPECTED = {
 # Sections in page order, as lenient mode checks it; the header comes first.
 ORDER = (HEADER, OVERVIEW, "Backdrop", LANGUAGES, WHERE_TO_WATCH, CAST, CREW, REVIEWS,
          DIALOGUE, AWARDS, MEDIA)  # fmt: skip
-LIST_FIELDS = ("genres", "translations", "availability", "cast", "crew", "reviews", "dialogue",
-               "awards", "media")  # fmt: skip
+# Film fields that are lists of entries, gathered across repeated sections.
+ITEM_FIELDS = frozenset(("translations", "availability", "cast", "crew", "reviews", "dialogue",
+                         "awards", "media"))  # fmt: skip
+HEADER_FIELDS = frozenset(("title", "tagline", "release_date", "runtime_minutes", "genres",
+                           "status"))  # fmt: skip
 
 
 def _regex(children: Sequence[Any]) -> re.Match[str]:
@@ -833,10 +836,16 @@ class FilmVisitor(_Visitor):
                 entries.append(item)
         return entries
 
-    def visit_lenient_languages(self, node: Node, children: Sequence[Any]) -> Section:
+    def _list_section(
+        self, node: Node, children: Sequence[Any], section: str, field: str
+    ) -> Section:
+        """A lenient section of entries or unparsed lines, feeding one list field."""
         self._label("heading", children[0])
-        entries = self._entries(children[1], LANGUAGES)
-        return self._section(LANGUAGES, node, [("translations", Entry(entries))])
+        entries = self._entries(children[1], section)
+        return self._section(section, node, [(field, Entry(entries))])
+
+    def visit_lenient_languages(self, node: Node, children: Sequence[Any]) -> Section:
+        return self._list_section(node, children, LANGUAGES, "translations")
 
     def visit_lenient_where_to_watch(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
@@ -867,18 +876,14 @@ class FilmVisitor(_Visitor):
         return Unparsed(word.match)
 
     def visit_lenient_reviews(self, node: Node, children: Sequence[Any]) -> Section:
-        self._label("heading", children[0])
-        entries = self._entries(children[1], REVIEWS)
-        return self._section(REVIEWS, node, [("reviews", Entry(entries))])
+        return self._list_section(node, children, REVIEWS, "reviews")
 
     def visit_lenient_review(self, node: Node, children: Sequence[Any]) -> Entry:
         review: Entry = children[-1]
         return review
 
     def visit_lenient_dialogue(self, node: Node, children: Sequence[Any]) -> Section:
-        self._label("heading", children[0])
-        entries = self._entries(children[1], DIALOGUE)
-        return self._section(DIALOGUE, node, [("dialogue", Entry(entries))])
+        return self._list_section(node, children, DIALOGUE, "dialogue")
 
     def visit_lenient_awards(self, node: Node, children: Sequence[Any]) -> Section:
         self._label("heading", children[0])
@@ -900,18 +905,13 @@ class FilmVisitor(_Visitor):
         return node.match
 
     def visit_lenient_media(self, node: Node, children: Sequence[Any]) -> Section:
-        self._label("heading", children[0])
-        entries = self._entries(children[1], MEDIA)
-        return self._section(MEDIA, node, [("media", Entry(entries))])
+        return self._list_section(node, children, MEDIA, "media")
 
     def visit_lenient_media_item(self, node: Node, children: Sequence[Any]) -> Entry:
         item: Entry = children[-1]
         return item
 
 
-ITEM_FIELDS = frozenset(LIST_FIELDS) - {"genres"}
-HEADER_FIELDS = frozenset({"title", "tagline", "release_date", "runtime_minutes", "genres",
-                           "status"})  # fmt: skip
 
 
 def _shown(section: str) -> str:

@@ -27,6 +27,7 @@ from parsimonious.nodes import Node, NodeVisitor, RegexNode
 from . import codes
 from .diagnostics import Diagnostic
 from .errors import FilmParseError
+from .grammar import rule_regex
 from .models import (
     OFFERS,
     Availability,
@@ -655,9 +656,18 @@ class FilmVisitor(_Visitor):
         self._label("heading", children[0])
         return "dialogue", Entry(children[1])
 
+    def visit_dialogue_lines(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        lines = rule_regex("dialogue_line").finditer(self.text, node.start, node.end)
+        return [self._dialogue_line(match) for match in lines]
+
     def visit_dialogue_line(self, node: RegexNode, children: Sequence[Any]) -> Entry:
-        match = node.match
-        line = self.build(DialogueLine, DIALOGUE, match.groupdict(), match)
+        return self._dialogue_line(node.match)
+
+    def _dialogue_line(self, match: re.Match[str]) -> Entry:
+        try:  # the groups are the fields, in order: positional is 2x faster than by name
+            line: DialogueLine | None = DialogueLine(*match.groups())
+        except (ValueError, TypeError):  # build() says which field and where
+            line = self.build(DialogueLine, DIALOGUE, match.groupdict(), match)
         if not self.track or line is None:
             return Entry(line)
         return Entry(line, (_group_span(match, "speaker", ".speaker"),

@@ -79,6 +79,19 @@ def test_unknown_line_in_section() -> None:
     assert "SPEAKER: text" in error.expected
 
 
+def test_a_dialogue_line_the_model_refuses_is_an_error_where_it_stands() -> None:
+    # The grammar reads "   : hello" as a dialogue line; its speaker is empty
+    # once stripped.  Strict mode reads dialogue as one block, lenient mode line
+    # by line: both name the line, and lenient keeps the other lines.
+    page = "Heat\nFamous Conversations\nBEN: Hi.\n   : hello\nSERA: Yo.\n"
+    error = error_of(page)
+    assert (error.line, error.column, error.section) == (4, 1, "Famous Conversations")
+    assert "speaker must not be empty" in error.message
+    film = filmparse.parse(page, strict=False)
+    assert [(d.code, d.line) for d in film.diagnostics] == [("FP202", 4)]
+    assert [line.speaker for line in film.dialogue] == ["BEN", "SERA"]
+
+
 def test_flag_mismatch_and_bad_country_code() -> None:
     error = error_of("Heat\nWhere to Watch\n🇫🇷 Germany [DE]\n")
     assert (error.line, error.column) == (3, 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 import regex
 from hypothesis import given
@@ -19,6 +20,7 @@ from parsimonious.expressions import Regex
 import filmparse
 from conftest import FIXTURES
 from filmparse.grammar import _expressions, film_grammar, rule_regex
+from filmparse.models import DialogueLine
 from filmparse.normalise import decode, normalise
 
 RULES = [e for e in _expressions(film_grammar().values()) if isinstance(e, Regex)]
@@ -70,6 +72,13 @@ def test_both_engines_read_every_line_of_the_fixture_pages_alike(page: Path) -> 
 def test_both_engines_read_generated_lines_alike(text: str) -> None:
     for rule in RULES:
         assert _read(rule.re.match(text)) == _read(_twin(rule).match(text)), rule.re.pattern
+
+
+def test_dialogue_line_groups_are_the_model_fields_in_order() -> None:
+    # The visitor builds DialogueLine(*match.groups()): positional, for speed.
+    assert tuple(rule_regex("dialogue_line").groupindex) == tuple(
+        field.name for field in attrs.fields(DialogueLine)
+    )
 
 
 def _one_by_one(text: str) -> int:

@@ -33,8 +33,8 @@ def film_grammar() -> Grammar:
     parsimonious compiles them with the third-party `regex` module when it is
     installed and with `re` when not (parsimonious PR #232): both are
     supported engines.  `re` is the faster here, 2.5x a match and 3-4x a named
-    group, and it keeps two of our patterns linear that `regex` makes
-    quadratic (see the grammar's comments).  tests/test_grammar_engine.py
+    group, and the two patterns found quadratic under `regex` (see the
+    grammar's comments) were linear under `re`.  tests/test_grammar_engine.py
     checks that every rule reads the same with either engine, but for one
     difference, on purpose: re's \\w leaves out combining marks, so a word
     `[^\\W\\d_]+` is letters as str.isalpha() says, the models' own test.

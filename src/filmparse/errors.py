@@ -1,4 +1,4 @@
-"""The one exception the library raises for bad input."""
+"""The one exception the library raises for bad input, and how it points into a page."""
 
 from __future__ import annotations
 
@@ -71,3 +71,23 @@ def _rebuild(message: str, state: dict[str, object]) -> FilmParseError:
     error.__dict__.update(state)
     ValueError.__init__(error, error._render())
     return error
+
+
+def line_and_column(text: str, pos: int) -> tuple[int, int, str]:
+    """1-based line and column of an offset, and the text of that line."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line_text = text[line_start : line_end if line_end >= 0 else len(text)]
+    return text.count("\n", 0, pos) + 1, pos - line_start + 1, line_text
+
+
+def error_at(text: str, pos: int, message: str, *, section: str, expected: str) -> FilmParseError:
+    line, column, line_text = line_and_column(text, pos)
+    return FilmParseError(
+        message,
+        line=line,
+        column=column,
+        section=section,
+        expected=expected,
+        source_line=line_text,
+    )

@@ -36,7 +36,7 @@ from ftfy.badness import is_bad
 
 from .codes import fold_lookalikes
 from .diagnostics import Diagnostic
-from .errors import FilmParseError
+from .errors import FilmParseError, line_and_column
 
 _BOM = "\ufeff"
 # Runs of spaces are matched whole (each character once: a run that holds no
@@ -191,21 +191,22 @@ def _one_space(run: re.Match[str]) -> str:
     return " " if _NBSP.search(run.group()) else run.group()
 
 
+def _printable(line: str) -> str:
+    """A line as an error can show it: surrogates replaced, NUL written as \\0."""
+    return line.encode("utf-8", "replace").decode("utf-8", "replace").replace("\x00", "\\0")
+
+
 def _refusal(text: str, pos: int) -> FilmParseError:
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
+    line, column, shown = line_and_column(text, pos)
     char = text[pos]
     what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
     return FilmParseError(
         f"{what} U+{ord(char):04X} (binary data?)",
-        line=text.count("\n", 0, pos) + 1,
-        column=pos - line_start + 1,
+        line=line,
+        column=column,
         section="encoding",
         expected="printable text",
-        source_line=text[line_start : line_end if line_end >= 0 else len(text)]
-        .encode("utf-8", "replace")
-        .decode("utf-8", "replace")
-        .replace("\x00", "\\0"),
+        source_line=_printable(shown),
     )
 
 

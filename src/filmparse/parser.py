@@ -16,12 +16,12 @@ from parsimonious.expressions import Expression
 
 from . import visitor as sections
 from .diagnostics import Diagnostic
-from .errors import FilmParseError
+from .errors import FilmParseError, error_at, line_and_column
 from .grammar import film_grammar
 from .models import Film
 from .normalise import decode, normalise
 from .source_map import SourceMap
-from .visitor import FilmVisitor, error_at, line_and_column
+from .visitor import FilmVisitor
 
 _HEADINGS = {
     "Overview": sections.OVERVIEW,

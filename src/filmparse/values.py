@@ -123,22 +123,22 @@ def optional_runtime(value: Any) -> int | None:
 
 def optional_rating(value: Any) -> float | None:
     """A rating out of ten written as "7.253/10" (or a bare number)."""
-    if value is None or isinstance(value, float):
-        return _finite(value)
-    if _is_int(value):
-        return _finite(float(value))
-    raw = text(value)
-    return _finite(float(_matched(raw, _RATING, "a number out of 10")), raw) if raw else None
+    return _optional_number(value, _RATING, "a number out of 10")
 
 
 def optional_float(value: Any) -> float | None:
     """A plain decimal number such as 3.1095."""
+    return _optional_number(value, _NUMBER, "a decimal number")
+
+
+def _optional_number(value: Any, pattern: re.Pattern[str], what: str) -> float | None:
+    """A finite float: given as a number, or as text whose `pattern` group 1 is one."""
     if value is None or isinstance(value, float):
         return _finite(value)
     if _is_int(value):
         return _finite(float(value))
     raw = text(value)
-    return _finite(float(_matched(raw, _NUMBER, "a decimal number")), raw) if raw else None
+    return _finite(float(_matched(raw, pattern, what)), raw) if raw else None
 
 
 def _finite(value: float | None, raw: str | None = None) -> float | None:

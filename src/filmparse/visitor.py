@@ -26,7 +26,7 @@ from parsimonious.nodes import Node, NodeVisitor, RegexNode
 
 from . import codes
 from .diagnostics import Diagnostic
-from .errors import FilmParseError
+from .errors import FilmParseError, error_at, line_and_column
 from .grammar import rule_regex
 from .models import (
     OFFERS,
@@ -180,6 +180,15 @@ def _genre_spans(raw: str, base: int) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+def _checked(field: attrs.Attribute[Any], raw: Any) -> Any:
+    """One field's converter and validator run on one raw value, as cls(...) runs them."""
+    converter: Any = field.converter  # our fields' converters are plain functions
+    value = converter(raw) if converter else raw
+    if field.validator:
+        field.validator(None, field, value)
+    return value
+
+
 def _nullable(cls: type, name: str) -> bool:
     return "None" in str(attrs.fields_dict(cls)[name].type)
 
@@ -233,6 +242,12 @@ class FilmVisitor(_Visitor):
     def _section(self, name: str, node: Node, pairs: list[Pair]) -> Section:
         return Section(name, node.start, self._end_of(node), pairs)
 
+    def _extent(self, source: Node | re.Match[str]) -> tuple[int, int]:
+        """Where a node's or a match's text starts and ends (newlines after it left out)."""
+        if isinstance(source, Node):
+            return source.start, self._end_of(source)
+        return source.start(), source.end()
+
     def _end_of(self, node: Node) -> int:
         """The end of a node's text, less the newlines after it."""
         return node.start + len(node.text.rstrip("\n"))
@@ -245,9 +260,7 @@ class FilmVisitor(_Visitor):
         raw = match.group(name)
         field = getattr(attrs.fields(Film), name)
         try:
-            value = field.converter(raw) if field.converter else raw
-            if field.validator:
-                field.validator(None, field, value)
+            value = _checked(field, raw)
         except ValueError as exc:
             pos = match.start(name) if raw is not None else match.start()
             error = self._refused(exc, pos, section, name)
@@ -269,9 +282,7 @@ class FilmVisitor(_Visitor):
             if field.name not in values:
                 continue
             try:
-                value = field.converter(values[field.name]) if field.converter else None
-                if field.validator:
-                    field.validator(None, field, value)
+                _checked(field, values[field.name])
             except (ValueError, TypeError) as field_exc:
                 where = source[field.name] if isinstance(source, dict) else source
                 expected = EXPECTED.get(field.name, field.name.replace("_", " "))
@@ -288,7 +299,7 @@ class FilmVisitor(_Visitor):
         section: str,
         values: dict[str, Any],
         source: Source,
-        entry: tuple[int, int] | None = None,
+        entry: Node | re.Match[str] | None = None,
     ) -> T | None:
         """cls(**values); a refused value becomes an error where it was read.
 
@@ -297,7 +308,8 @@ class FilmVisitor(_Visitor):
         holds it, or (match, group) when the names differ.  Offsets are only
         worked out on the error path.  Lenient: a refused value of a field
         that may be null becomes null (FP201); any other refusal drops the
-        entry (FP202) naming its lines, `entry` (start and end offsets).
+        entry (FP202) naming its lines, those of `entry` (the node or match it
+        was read from).
         """
         while True:
             try:
@@ -312,7 +324,7 @@ class FilmVisitor(_Visitor):
                 self.warn("FP201", pos, f"{message}; {name} set to null", section)
                 values = {**values, name: None}
                 continue
-            start, end = entry or (pos, pos)
+            start, end = self._extent(entry) if entry is not None else (pos, pos)
             self.warn("FP202", start, f"{message}; entry dropped", section, end)
             return None
 
@@ -507,14 +519,13 @@ class FilmVisitor(_Visitor):
     def visit_translation(self, node: Node, children: Sequence[Any]) -> Entry:
         language, title, tagline = children
         name = language.group("language")
-        entry = (node.start, self._end_of(node))
         try:
             code = codes.language_code_from_name(name)
         except ValueError as exc:
             at = language.start("language")
             if self.strict:
                 raise self._refused(exc, at, LANGUAGES, "language") from None
-            self.warn("FP202", at, f"{exc}; entry dropped", LANGUAGES, entry[1])
+            self.warn("FP202", at, f"{exc}; entry dropped", LANGUAGES, self._end_of(node))
             return Entry(None)
         values = {
             "language": name,
@@ -530,7 +541,7 @@ class FilmVisitor(_Visitor):
             "title": title,
             "tagline": tagline,
         }
-        value = self.build(Translation, LANGUAGES, values, source, entry)
+        value = self.build(Translation, LANGUAGES, values, source, node)
         if not self.track or value is None:
             return Entry(value)
         return Entry(value, (
@@ -563,8 +574,7 @@ class FilmVisitor(_Visitor):
             "country_name": country.group("country_name"),
             "offers": tuple(country.group("offers").lower().split()),
         }
-        entry = (node.start, self._end_of(node))
-        availability = self.build(Availability, WHERE_TO_WATCH, values, country, entry)
+        availability = self.build(Availability, WHERE_TO_WATCH, values, country, node)
         if availability is None:
             return Entry(None)
         flag = codes.flag_for(availability.country_code)
@@ -632,7 +642,7 @@ class FilmVisitor(_Visitor):
             "content": content.group("content"),
         }
         source: Source = {"author": author, "rating": rating_match or author, "content": content}
-        review = self.build(Review, REVIEWS, values, source, (node.start, self._end_of(node)))
+        review = self.build(Review, REVIEWS, values, source, node)
         if not self.track or review is None:
             return Entry(review)
         spans = [_group_span(author, "author", ".author"), _group_span(content, "content",
@@ -683,7 +693,7 @@ class FilmVisitor(_Visitor):
 
     def _award(self, match: re.Match[str], outcome: re.Match[str] | Node) -> Entry:
         values = {"ceremony": "Oscar", "outcome": outcome_of(outcome), **match.groupdict()}
-        award = self.build(Award, AWARDS, values, match, (match.start(), match.end()))
+        award = self.build(Award, AWARDS, values, match, match)
         if not self.track or award is None:
             return Entry(award)
         start = outcome.start if isinstance(outcome, Node) else outcome.start()
@@ -695,12 +705,16 @@ class FilmVisitor(_Visitor):
         ))  # fmt: skip
 
     def visit_award_wins(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        self._label("label", children[0])
-        return [self._award(match, children[0]) for match in children[1]]
+        return self._awards(children)
 
     def visit_award_nominations(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        self._label("label", children[0])
-        return [self._award(match, children[0]) for match in children[1]]
+        return self._awards(children)
+
+    def _awards(self, children: Sequence[Any]) -> list[Entry]:
+        """The award lines under a Wins or Nominations label."""
+        outcome, lines = children
+        self._label("label", outcome)
+        return [self._award(match, outcome) for match in lines]
 
     def visit_award_line(self, node: RegexNode, children: Sequence[Any]) -> re.Match[str]:
         return node.match
@@ -714,8 +728,7 @@ class FilmVisitor(_Visitor):
     def visit_media_item(self, node: Node, children: Sequence[Any]) -> Entry:
         kind, title = children
         values = {"kind": kind.group("kind"), "title": title.group("title")}
-        item = self.build(MediaItem, MEDIA, values, {"kind": kind, "title": title},
-                          (node.start, self._end_of(node)))  # fmt: skip
+        item = self.build(MediaItem, MEDIA, values, {"kind": kind, "title": title}, node)
         if not self.track or item is None:
             return Entry(item)
         return Entry(item, (_group_span(kind, "kind", ".kind"),
@@ -933,23 +946,3 @@ def outcome_of(label: re.Match[str] | Node) -> str:
     """'won' or 'nominated', from a Wins / Nominations line."""
     text = label.text if isinstance(label, Node) else label.group()
     return "won" if text.startswith("Wins") else "nominated"
-
-
-def line_and_column(text: str, pos: int) -> tuple[int, int, str]:
-    """1-based line and column of an offset, and the text of that line."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
-    line_text = text[line_start : line_end if line_end >= 0 else len(text)]
-    return text.count("\n", 0, pos) + 1, pos - line_start + 1, line_text
-
-
-def error_at(text: str, pos: int, message: str, *, section: str, expected: str) -> FilmParseError:
-    line, column, line_text = line_and_column(text, pos)
-    return FilmParseError(
-        message,
-        line=line,
-        column=column,
-        section=section,
-        expected=expected,
-        source_line=line_text,
-    )

@@ -1,0 +1,61 @@
+"""What every sink shares: the result of one page, and the sink interface.
+
+A sink receives results in input order and makes them durable all at once
+(``commit``) or not at all (``abort``): a killed run never leaves half an
+output.  Sinks that write in parts (Parquet, DuckDB batches, distributed
+JSONL parts) commit each part atomically as it fills, and ``commit`` then
+flushes the last one.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from attrs import frozen
+
+from ..diagnostics import Diagnostic
+from ..errors import FilmParseError
+
+
+@frozen
+class PageResult:
+    """What became of one page, as the engine hands it to the sinks.
+
+    ``path``: the page as named by the run (``source.path``).
+    ``sha256``: SHA-256 hex of the page's (decompressed) bytes, the tables'
+    ``page_id``; None when the page could not be read.
+    ``record``: the export (``to_dict`` plus ``source``), when a sink needs it.
+    ``text``: the same export as JSON text ('\\n'-ended), when a sink needs it.
+    ``error``: why the page failed (then ``record`` and ``text`` are None).
+    ``diagnostics``: the warnings of a lenient parse.
+    ``skipped``: already converted by an earlier run (resuming).
+    """
+
+    path: str
+    sha256: str | None = None
+    record: dict[str, Any] | None = None
+    text: str | None = None
+    error: FilmParseError | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    skipped: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Sink(Protocol):
+    """Where results go.  ``open`` before the first ``write``; then exactly
+    one of ``commit`` (make everything written durable) or ``abort``
+    (leave nothing of this run behind, but parts already committed)."""
+
+    #: what the sink needs each result to carry: "text", "record" or both.
+    needs: frozenset[str]
+
+    def open(self) -> None: ...
+
+    def write(self, result: PageResult) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def abort(self) -> None: ...

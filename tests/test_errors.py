@@ -145,3 +145,14 @@ def test_error_survives_pickling() -> None:
 def test_other_bad_pages_are_parse_errors(text: str) -> None:
     error = error_of(text)
     assert error.line >= 1 and error.column >= 1 and error.expected
+
+
+def test_one_root_class_catches_every_library_error() -> None:
+    import filmparse
+
+    for cls in (filmparse.FilmParseError, filmparse.SchemaError, filmparse.RenderError):
+        assert issubclass(cls, filmparse.Error)
+    with pytest.raises(filmparse.Error):
+        filmparse.parse("")
+    with pytest.raises(filmparse.Error):
+        filmparse.from_dict({"title": 5})

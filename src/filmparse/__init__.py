@@ -8,7 +8,7 @@
 
 from .batch import parse_many
 from .diagnostics import Diagnostic
-from .errors import FilmParseError
+from .errors import Error, FilmParseError
 from .export import SCHEMA_VERSION, from_dict, to_dict, to_json
 from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation
 from .parser import parse, parse_bytes, parse_file, parse_with_source_map
@@ -22,6 +22,7 @@ __all__ = [
     "Award",
     "Diagnostic",
     "DialogueLine",
+    "Error",
     "Film",
     "FilmParseError",
     "MediaItem",

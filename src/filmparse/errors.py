@@ -1,9 +1,15 @@
-"""The one exception the library raises for bad input, and how it points into a page."""
+"""The library's exceptions, and how a parse error points into a page."""
 
 from __future__ import annotations
 
 
-class FilmParseError(ValueError):
+class Error(ValueError):
+    """The root of every error filmparse raises for bad input (a page, an
+    export, a Film that cannot be rendered): one ``except filmparse.Error``
+    catches them all."""
+
+
+class FilmParseError(Error):
     """A page (or an export) that cannot be read.
 
     ``line`` and ``column`` are 1-based and point into the page as the user

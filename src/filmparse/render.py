@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 
 from . import codes
+from .errors import Error
 from .models import Film
 
 HEADINGS = (
@@ -43,7 +44,7 @@ _REWRITTEN = re.compile(
 _OFFER_SPELLING = {"stream": "Stream"}
 
 
-class RenderError(ValueError):
+class RenderError(Error):
     """A Film value the page format cannot represent unambiguously."""
 
 

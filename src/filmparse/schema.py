@@ -20,6 +20,8 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .errors import Error
+
 SCHEMA_FILE = "film.schema.json"
 
 
@@ -79,7 +81,7 @@ def is_valid(data: Any) -> bool:
     return bool(_fast_validator().is_valid(data))
 
 
-class SchemaError(ValueError):
+class SchemaError(Error):
     """An export that does not satisfy the schema; `.problems` lists them.
 
     str() gives one "<json path>: <message>" line per problem.

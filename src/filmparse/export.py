@@ -7,16 +7,18 @@ order, dates as ISO strings, tuples as lists) is defined once.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 import cattrs
 import orjson
+from cattrs import transform_error
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .models import Film
-from .schema import SchemaError, is_valid, schema_errors
+from .schema import SchemaError, check
 
 SCHEMA_VERSION = 1
 # Keys an export may carry besides the Film's own fields (`source` names the
@@ -63,18 +65,109 @@ def dumps(data: Any, indent: int | None = 2) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
 
 
-def from_dict(data: Mapping[str, Any]) -> Film:
+def from_dict(data: Any) -> Film:
     """The Film of an export: the inverse of to_dict.
 
     The data is checked against the JSON Schema first; SchemaError lists every
     bad value with its JSON path ("$.reviews[2].rating: expected a number
-    from 0 to 10, or null, got 11").
+    from 0 to 10, or null, got 11").  Whatever `data` is, SchemaError is the
+    only error raised.
     """
-    if not is_valid(data):
-        raise SchemaError(list(schema_errors(data)) or [("$", "does not match the schema")])
+    check(data)
     fields = {key: value for key, value in data.items() if key not in _RECORD_KEYS}
     try:
         return converter.structure(fields, Film)
-    except Exception as exc:  # a model check the schema cannot express
-        messages = [str(e) for e in getattr(exc, "exceptions", [exc])]
-        raise SchemaError([("$", "; ".join(messages))]) from None
+    except Exception as exc:  # a model check the schema cannot express (an unknown ISO code)
+        problems = [_located(line) for line in transform_error(exc, format_exception=_reason)]
+        raise SchemaError(problems) from None
+
+
+def _reason(exc: BaseException, _: object) -> str:
+    return str(exc)
+
+
+def _located(line: str) -> tuple[str, str]:
+    """cattrs' "<message> @ $.translations[1]" as (path, message)."""
+    message, at, path = line.rpartition(" @ ")
+    return (path, message) if at else ("$", line)
+
+
+class JSONTextError(SchemaError):
+    """Text that is not one JSON value: malformed, not UTF-8, NaN or Infinity,
+    a number too large for a double, nested deeper than 1024 levels.
+
+    ``line`` and ``column`` are 1-based and count in the text given (for a
+    JSONL row: in that row); ``problems`` is ``[("$", message)]``.
+    """
+
+    def __init__(self, reason: str, line: int, column: int) -> None:
+        self.reason, self.line, self.column = reason, line, column
+        super().__init__([("$", f"not valid JSON at line {line}, column {column}: {reason}")])
+
+
+def loads(text: str | bytes) -> object:
+    """The JSON value of `text`; JSONTextError unless it is strictly valid JSON.
+
+    orjson is strict where json.loads is not (NaN, Infinity, 1e400 read as
+    inf) and stops at 1024 levels where json.loads recurses until
+    RecursionError.  The value may still break the schema: check it, or
+    from_dict it.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise _text_error(text, exc) from None
+
+
+def _text_error(text: str | bytes, exc: orjson.JSONDecodeError) -> JSONTextError:
+    """Where orjson stopped; for text that is not UTF-8 (where orjson says
+    line 1 column 1) the first bad byte or lone surrogate."""
+    if "UTF-8" not in exc.msg:
+        return JSONTextError(exc.msg, exc.lineno, exc.colno)
+    try:
+        decoded = text.decode("utf-8") if isinstance(text, bytes) else text
+        decoded.encode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError) as bad:
+        where = bad.object[: bad.start]
+        prefix = where if isinstance(where, str) else where.decode("utf-8")
+        line = prefix.count("\n") + 1
+        column = len(prefix) - (prefix.rfind("\n") + 1) + 1
+        what = "a lone surrogate" if isinstance(text, str) else "bytes that are not UTF-8"
+        return JSONTextError(f"{what} ({bad.reason})", line, column)
+    return JSONTextError(exc.msg, exc.lineno, exc.colno)
+
+
+def read_jsonl(
+    source: bytes | str | Iterable[bytes] | Iterable[str],
+) -> Iterator[tuple[int, object | JSONTextError]]:
+    """(line number, value or JSONTextError) for each row of JSONL, streaming.
+
+    `source` is the whole text, or a file opened in binary mode (or any
+    iterable of lines).  Rows end at "\n" only: a row's strings may hold
+    U+2028 or U+0085, where str.splitlines would cut them.  Blank lines are
+    skipped but counted; a bad row is handed back as its error, so a caller
+    reports it with its line number and goes on.
+    """
+    lines: Iterable[bytes | str]
+    if isinstance(source, bytes):
+        lines = io.BytesIO(source)  # a binary stream splits at b"\n" alone
+    elif isinstance(source, str):
+        lines = _rows(source)
+    else:  # bytes and str are iterables too: mypy cannot narrow them away
+        lines = cast("Iterable[bytes | str]", source)
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield number, loads(line)
+        except JSONTextError as exc:
+            yield number, exc
+
+
+def _rows(text: str) -> Iterator[str]:
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end

@@ -6,11 +6,12 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import filmparse
+from filmparse import schema
 from filmparse.schema import is_valid, schema_errors
 
 
@@ -110,3 +111,45 @@ def test_source_is_optional_and_checked(export: dict[str, Any]) -> None:
         assert not is_valid(data) and not REFERENCE_VALIDATOR.is_valid(data), bad
         paths = [path for path, _ in schema_errors(data)]
         assert paths and all(path.startswith("$.source") for path in paths), paths
+
+
+class _Blind:
+    """A fast validator that cannot read anything: schema_errors checks it all."""
+
+    def iter_errors(self, _: object) -> Any:
+        raise TypeError("blind")
+
+
+_wrong = st.sampled_from(["", "A:B", "a\nb", "Clip", "1995-02-30", "XX", "subscribe", -1, 11, 1.5])
+
+
+@settings(max_examples=60)  # the reference validator on a whole export: about 40 ms each
+@given(data=st.data())
+def test_messages_are_the_same_when_jsonschema_rs_points_at_the_bad_parts(
+    export: dict[str, Any], data: st.DataObject
+) -> None:
+    mutated = copy.deepcopy(export)
+    for _ in range(data.draw(st.integers(1, 3))):
+        target: Any = mutated
+        while True:
+            keys = sorted(target) if isinstance(target, dict) else list(range(len(target)))
+            key = data.draw(st.sampled_from(keys))
+            if (
+                not isinstance(target[key], dict | list)
+                or not target[key]
+                or data.draw(st.booleans())
+            ):
+                break
+            target = target[key]
+        change = data.draw(st.sampled_from(["set", "delete", "add"]))
+        if change == "set" or (change == "delete" and isinstance(target, list)):
+            target[key] = data.draw(_wrong | _json)
+        elif change == "delete":
+            del target[key]
+        elif isinstance(target, dict):
+            target[data.draw(st.text(max_size=3))] = data.draw(_json)
+    pointed = list(schema_errors(mutated))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema, "_fast_validator", _Blind)
+        assert list(schema_errors(mutated)) == pointed
+    assert (pointed == []) == is_valid(mutated)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import filmparse
@@ -58,6 +58,8 @@ def test_generated_pages_read_alike(film: Film) -> None:
     _same_export(page, filmparse.parse(page))
 
 
+# A narrow variation of the test above: fewer examples keep CI's time down.
+@settings(max_examples=60)
 @given(films(), st.sampled_from(["\r\n", "\r", " \n", "\t\n", "  \t \r\n"]))
 def test_line_endings_and_trailing_spaces_read_alike(film: Film, ending: str) -> None:
     page = filmparse.render(film).replace("\n", ending)

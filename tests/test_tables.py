@@ -293,6 +293,13 @@ def test_resume_skips_done_pages_and_numbers_after_them(tmp_path: Path) -> None:
     assert sorted(os.listdir(resumed / "dialogue")) == sorted(os.listdir(whole / "dialogue"))
 
 
+def test_an_empty_run_still_writes_every_table(tmp_path: Path) -> None:
+    assert filmparse.write_parquet([], tmp_path / "out") == 0
+    assert parts(tmp_path / "out") == ([0], [])
+    got = read_parquet(tmp_path / "out")
+    assert all(got[name].num_rows == 0 and got[name].schema == SCHEMAS[name] for name in got)
+
+
 def test_clean_removes_only_debris(tmp_path: Path) -> None:
     filmparse.write_parquet([engine_result(str(REFERENCE), strict=True)], tmp_path)
     (tmp_path / "films" / ".part-00001.parquet.filmparse-00000000.tmp").write_bytes(b"")

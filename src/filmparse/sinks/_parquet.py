@@ -36,7 +36,7 @@ from ._base import PageResult
 COMPRESSION = "zstd"
 # ~2 kB a page of zstd Parquet (the reference page, all tables): parts of ~40 MB.
 DEFAULT_PAGES_PER_PART = 20_000
-BATCH_PAGES = 1_000  # pages held in memory, written as one row group
+BATCH_PAGES = 100  # pages held in memory (~25 MB of export dicts), written as one row group
 _PART = re.compile(r"^part-([0-9]{5,})\.parquet$")
 # Renamed in this order: films last, so a part with its films file is whole.
 WRITE_ORDER = (*(name for name in TABLE_NAMES if name != "films"), "films")
@@ -78,9 +78,11 @@ def clean(folder: str | os.PathLike[str]) -> int:
     return removed
 
 
-def _done_columns(folder: str, column: str) -> Iterable[Any]:
+def _done_columns(
+    folder: str, column: str, tables: tuple[str, ...] = ("films", "problems")
+) -> Iterable[Any]:
     for part in parts(folder)[0]:
-        for table in ("films", "problems"):  # every page written has a row in one of them
+        for table in tables:  # every page written has a row in films or problems
             path = os.path.join(folder, table, part_name(part))
             yield from pq.read_table(path, columns=[column]).column(column).to_pylist()
 
@@ -123,7 +125,8 @@ class ParquetSink:
                 f"{self.folder} already holds a Parquet dataset ({len(complete)} parts): "
                 "resume it (skip existing pages) or choose an empty folder"
             )
-        seen = {digest(page_id) for page_id in _done_columns(self.folder, "page_id") if page_id}
+        ids = _done_columns(self.folder, "page_id", ("films",))
+        seen = {digest(page_id) for page_id in ids}
         self._builder = TableBuilder(seen)
         self._had_parts = bool(complete)
         self._next = complete[-1] + 1 if complete else 0

@@ -18,7 +18,7 @@ import hashlib
 import os
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
@@ -27,6 +27,7 @@ from ._extras import MissingExtraError
 
 try:
     import pyarrow as pa
+    import pyarrow.compute as pc
 except ImportError as exc:  # pragma: no cover - exercised by making the import fail
     raise MissingExtraError("pyarrow", "parquet", "table output (Arrow, Parquet)") from exc
 
@@ -144,79 +145,60 @@ def schemas_text() -> str:
     )
 
 
-# --- values: export form -> Arrow form, checked to fit ------------------------------------
+# --- export dicts -> Arrow, in bulk -------------------------------------------------------
+#
+# A batch of exports becomes one Arrow struct array in a single C-level pass
+# (pa.array over the dicts); the tables are its columns, and each child table
+# the flattened list column, with page_id and position worked out from the
+# list offsets.  Python only checks the few whole numbers that may not fit.
 
 
-class _Unfit(ValueError):
-    """A value the model allows but its column cannot hold (an int beyond 64 bits)."""
+def _record_type() -> pa.DataType:
+    """The struct type of an export: its film columns (dates still ISO text) and
+    its entry lists."""
+    fields = [
+        pa.field(f.name, pa.string() if pa.types.is_date32(f.type) else f.type)
+        for f in list(SCHEMAS["films"])[2:]
+    ]
+    for layout in LAYOUTS[1:-2]:
+        columns = list(layout.schema)[2:]
+        item = columns[0].type if layout.name in _LINE_TABLES.values() else pa.struct(columns)
+        fields.append(pa.field(typing.cast(str, layout.field), pa.list_(item)))
+    return pa.struct(fields)
 
 
-def _converter(column: pa.Field) -> Callable[[Any], Any] | None:
-    if pa.types.is_date32(column.type):
-        return lambda value: value if value is None else dt.date.fromisoformat(value)
-    if pa.types.is_integer(column.type):
-        bits = column.type.bit_width
-        low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+_RECORD = _record_type()
 
-        def fits(value: Any) -> Any:
+
+def _int_limits(schema: pa.Schema) -> list[tuple[str, int, int]]:
+    return [
+        (f.name, -(2 ** (f.type.bit_width - 1)), 2 ** (f.type.bit_width - 1) - 1)
+        for f in schema
+        if pa.types.is_integer(f.type) and f.name != "position"
+    ]
+
+
+_FILM_INTS = _int_limits(SCHEMAS["films"])
+_ENTRY_INTS = [(layout, ints) for layout in LAYOUTS[1:-2] if (ints := _int_limits(layout.schema))]
+
+
+def _unfit(record: dict[str, Any]) -> str | None:
+    """Why a value of the export does not fit its column (an int beyond 64 bits), if one."""
+    checks = [(record, _FILM_INTS, "films")]
+    for layout, ints in _ENTRY_INTS:
+        checks += [(entry, ints, layout.name) for entry in record[typing.cast(str, layout.field)]]
+    for data, ints, table in checks:
+        for name, low, high in ints:
+            value = data[name]
             if value is not None and not low <= value <= high:
-                raise _Unfit(f"{column.name} {value} does not fit its column ({column.type})")
-            return value
-
-        return fits
+                return f"{name} {value} does not fit the {table} column {name} ({low}..{high})"
     return None
-
-
-def _getters(schema: pa.Schema, skip: int) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    return [(column.name, _converter(column)) for column in list(schema)[skip:]]
-
-
-_FILM_GETTERS = _getters(SCHEMAS["films"], 2)  # after page_id, source_path
-_ENTRY_GETTERS = {layout.name: _getters(layout.schema, 2) for layout in LAYOUTS}
-
-
-def _values(
-    data: dict[str, Any], getters: list[tuple[str, Callable[[Any], Any] | None]]
-) -> list[Any]:
-    return [data[name] if convert is None else convert(data[name]) for name, convert in getters]
-
-
-def page_rows(result: PageResult) -> dict[str, list[tuple[Any, ...]]]:
-    """The rows of one page in every table it has rows in (all checked first, so a
-    page whose value does not fit becomes a problem, never half its rows)."""
-    page_id, path = result.sha256, result.path or None  # "": a plain Film
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    if result.record is not None:
-        record = result.record
-        try:
-            rows["films"] = [(page_id, path, *_values(record, _FILM_GETTERS))]
-            for layout in LAYOUTS[1:-2]:
-                entries = record[layout.field] if layout.field else ()
-                if layout.name in _LINE_TABLES.values():
-                    rows[layout.name] = [(page_id, i, line) for i, line in enumerate(entries)]
-                else:
-                    getters = _ENTRY_GETTERS[layout.name]
-                    rows[layout.name] = [
-                        (page_id, i, *_values(entry, getters)) for i, entry in enumerate(entries)
-                    ]
-            rows["extra_sections"] = list(_extra_rows(page_id, record.get("extra_sections", {})))
-        except _Unfit as exc:
-            error = page_error(
-                result.path, str(exc), section="output", expected="values the tables hold"
-            )
-            return {"problems": [_error_row(page_id, path, error)]}
-    problems = [_warning_row(page_id, path, d) for d in result.diagnostics]
-    if result.error is not None:
-        problems.append(_error_row(page_id, path, result.error))
-    if problems:
-        rows["problems"] = problems
-    return rows
 
 
 def _extra_rows(page_id: str | None, sections: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
     position = 0
     for heading, lines in sections.items():
-        for line in lines or (None,):
+        for line in lines or (None,):  # a heading without lines still has its row
             yield page_id, heading, position, line
             position += 1
 
@@ -244,7 +226,7 @@ def digest(page_id: str) -> int:
 
 
 class TableBuilder:
-    """Rows of many pages, kept by table, turned into Arrow tables on demand.
+    """The pages of a batch, turned into Arrow tables on demand.
 
     ``seen`` (page-id digests) keeps a page from entering ``films`` twice: a
     second copy of the same bytes gets a warning row in ``problems`` instead.
@@ -252,36 +234,79 @@ class TableBuilder:
 
     def __init__(self, seen: set[int] | None = None) -> None:
         self.seen: set[int] = set() if seen is None else seen
+        self._clear()
+
+    def _clear(self) -> None:
         self.pages = 0
-        self._rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLE_NAMES}
+        self._records: list[dict[str, Any]] = []
+        self._keys: list[tuple[str | None, str | None]] = []  # (page_id, source_path)
+        self._rows: dict[str, list[tuple[Any, ...]]] = {"extra_sections": [], "problems": []}
 
     def add(self, result: PageResult) -> None:
-        rows = page_rows(result)
-        if "films" in rows and result.sha256 is not None:
-            key = digest(result.sha256)
-            if key in self.seen:
-                rows = {"problems": [duplicate_row(result)]}
-            else:
-                self.seen.add(key)
-        for name, table_rows in rows.items():
-            self._rows[name].extend(table_rows)
         self.pages += 1
+        page_id, path = result.sha256, result.path or None  # "": a plain Film
+        problems = self._rows["problems"]
+        problems.extend(_warning_row(page_id, path, d) for d in result.diagnostics)
+        if result.error is not None:
+            problems.append(_error_row(page_id, path, result.error))
+        record = result.record
+        if record is None:
+            return
+        unfit = _unfit(record)
+        if unfit is not None:
+            error = page_error(result.path, unfit, section="output", expected="values that fit")
+            problems.append(_error_row(page_id, path, error))
+            return
+        if page_id is not None:
+            if digest(page_id) in self.seen:
+                problems.append(duplicate_row(result))
+                return
+            self.seen.add(digest(page_id))
+        self._records.append(record)
+        self._keys.append((page_id, path))
+        self._rows["extra_sections"].extend(_extra_rows(page_id, record.get("extra_sections", {})))
 
     def tables(self) -> dict[str, pa.Table]:
-        """Every table (empty ones too), then the rows are forgotten."""
-        built = {name: to_table(name, rows) for name, rows in self._rows.items()}
-        self._rows = {name: [] for name in TABLE_NAMES}
-        self.pages = 0
-        return built
+        """Every table (empty ones too); then the batch is forgotten."""
+        films = pa.array(self._records, type=_RECORD)
+        ids = pa.array([key[0] for key in self._keys], pa.string())
+        paths = pa.array([key[1] for key in self._keys], pa.string())
+        columns = dict(zip(_RECORD.names, films.flatten(), strict=True))
+        scalars = map(_dates, columns.values(), list(SCHEMAS["films"])[2:])
+        built = {"films": _table("films", [ids, paths, *scalars])}
+        for layout in LAYOUTS[1:-2]:
+            entries = columns[typing.cast(str, layout.field)]
+            values = entries.flatten()
+            parents = pc.list_parent_indices(entries)
+            start = pc.take(entries.offsets, parents)
+            position = pc.subtract(pa.array(range(len(values)), pa.int32()), start)
+            fields = [values] if layout.name in _LINE_TABLES.values() else values.flatten()
+            built[layout.name] = _table(layout.name, [pc.take(ids, parents), position, *fields])
+        for name, rows in self._rows.items():
+            built[name] = to_table(name, rows)
+        self._clear()
+        return {name: built[name] for name in TABLE_NAMES}
+
+
+def _dates(column: pa.Array, field: pa.Field) -> pa.Array:
+    """ISO text -> date32 for a date column, in Python: Arrow's first cast from
+    text to date takes a second to set up."""
+    if not pa.types.is_date32(field.type):
+        return column
+    return pa.array([v and dt.date.fromisoformat(v) for v in column.to_pylist()], pa.date32())
+
+
+def _table(name: str, arrays: list[pa.Array]) -> pa.Table:
+    schema = SCHEMAS[name]
+    cast = [a if a.type == f.type else a.cast(f.type) for a, f in zip(arrays, schema, strict=True)]
+    return pa.Table.from_arrays(cast, schema=schema)
 
 
 def to_table(name: str, rows: list[tuple[Any, ...]]) -> pa.Table:
+    """A table from row tuples (the few rows built in Python)."""
     schema = SCHEMAS[name]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
-    arrays = [
-        pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)
-    ]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return _table(name, [pa.array(v, type=f.type) for v, f in zip(columns, schema, strict=True)])
 
 
 # --- what the Python API accepts ----------------------------------------------------------

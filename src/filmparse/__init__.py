@@ -6,6 +6,7 @@
 ('Leaving Las Vegas', 7.253)
 """
 
+from ._tables_api import tables, write_duckdb, write_parquet
 from .batch import parse_many
 from .diagnostics import Diagnostic
 from .errors import Error, FilmParseError
@@ -40,6 +41,9 @@ __all__ = [
     "parse_many",
     "parse_with_source_map",
     "render",
+    "tables",
     "to_dict",
     "to_json",
+    "write_duckdb",
+    "write_parquet",
 ]

@@ -1,0 +1,226 @@
+"""Parquet output: ``DIR/<table>/part-NNNNN.parquet`` (zstd), whole parts only.
+
+A part holds the same pages in every table.  Its files are written under
+temporary names (atomic.py's convention) and renamed into place, ``films``
+last: a part is complete when every table has its file, and a killed run
+leaves at most temporary files and an incomplete part, both removed by the
+next run into DIR.  Resuming (``skip_existing``) keeps the complete parts,
+skips their pages (``done_paths``) and numbers new parts after the highest, so
+it ends with exactly the rows of an uninterrupted run.
+
+Memory stays flat: rows are held for ``batch_pages`` pages at a time and
+written as one row group of the part being filled.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Iterable
+from contextlib import suppress
+from typing import Any
+
+from .._extras import MissingExtraError
+
+try:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+except ImportError as exc:  # pragma: no cover - exercised by making the import fail
+    raise MissingExtraError("pyarrow", "parquet", "Parquet output") from exc
+
+from .._tables import SCHEMAS, TABLE_NAMES, TableBuilder, as_result, digest
+from ..atomic import _open_temp, sweep_temps
+from ._base import PageResult
+
+COMPRESSION = "zstd"
+# ~2 kB a page of zstd Parquet (the reference page, all tables): parts of ~40 MB.
+DEFAULT_PAGES_PER_PART = 20_000
+BATCH_PAGES = 100  # pages held in memory (~25 MB of export dicts), written as one row group
+_PART = re.compile(r"^part-([0-9]{5,})\.parquet$")
+# Renamed in this order: films last, so a part with its films file is whole.
+WRITE_ORDER = (*(name for name in TABLE_NAMES if name != "films"), "films")
+
+
+class DatasetExistsError(FileExistsError):
+    """The folder already holds parts and the run was not asked to resume."""
+
+
+def part_name(part: int) -> str:
+    return f"part-{part:05d}.parquet"
+
+
+def _part_numbers(folder: str, table: str) -> set[int]:
+    try:
+        names = os.listdir(os.path.join(folder, table))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+    return {int(match.group(1)) for match in map(_PART.match, names) if match}
+
+
+def parts(folder: str | os.PathLike[str]) -> tuple[list[int], list[int]]:
+    """(complete, incomplete) part numbers in `folder`, each sorted."""
+    found = [_part_numbers(os.fspath(folder), table) for table in TABLE_NAMES]
+    complete = set.intersection(*found)
+    return sorted(complete), sorted(set.union(*found) - complete)
+
+
+def clean(folder: str | os.PathLike[str]) -> int:
+    """Remove what a killed run left in `folder` (temporary files, incomplete
+    parts); how many files."""
+    folder = os.fspath(folder)
+    removed = sweep_temps(folder, recursive=True)
+    for part in parts(folder)[1]:
+        for table in TABLE_NAMES:
+            with suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, table, part_name(part)))
+                removed += 1
+    return removed
+
+
+def _done_columns(
+    folder: str, column: str, tables: tuple[str, ...] = ("films", "problems")
+) -> Iterable[Any]:
+    for part in parts(folder)[0]:
+        for table in tables:  # every page written has a row in films or problems
+            path = os.path.join(folder, table, part_name(part))
+            yield from pq.read_table(path, columns=[column]).column(column).to_pylist()
+
+
+def done_paths(folder: str | os.PathLike[str]) -> set[str]:
+    """The source paths of the pages in the complete parts of `folder`: what a
+    resumed run skips (failed pages too: their problems rows are written)."""
+    return {path for path in _done_columns(os.fspath(folder), "source_path") if path}
+
+
+class ParquetSink:
+    """The Parquet dataset sink (see the module docstring)."""
+
+    needs = frozenset({"record"})
+
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        pages_per_part: int = DEFAULT_PAGES_PER_PART,
+        skip_existing: bool = False,
+        batch_pages: int = BATCH_PAGES,
+    ) -> None:
+        if pages_per_part < 1 or batch_pages < 1:
+            raise ValueError("pages_per_part and batch_pages must be at least 1")
+        self.folder = os.fspath(folder)
+        self.pages_per_part = pages_per_part
+        self.batch_pages = min(batch_pages, pages_per_part)
+        self.skip_existing = skip_existing
+        self.parts_written: list[int] = []
+        self._writers: dict[str, tuple[pq.ParquetWriter, str]] = {}
+        self._part_pages = 0
+
+    def open(self) -> None:
+        os.makedirs(self.folder, exist_ok=True)
+        clean(self.folder)
+        complete = parts(self.folder)[0]
+        if complete and not self.skip_existing:
+            raise DatasetExistsError(
+                f"{self.folder} already holds a Parquet dataset ({len(complete)} parts): "
+                "resume it (skip existing pages) or choose an empty folder"
+            )
+        ids = _done_columns(self.folder, "page_id", ("films",))
+        seen = {digest(page_id) for page_id in ids}
+        self._builder = TableBuilder(seen)
+        self._had_parts = bool(complete)
+        self._next = complete[-1] + 1 if complete else 0
+
+    def write(self, result: PageResult) -> None:
+        if result.skipped:
+            return
+        self._builder.add(result)
+        self._part_pages += 1
+        if self._builder.pages >= self.batch_pages:
+            self._flush()
+        if self._part_pages >= self.pages_per_part:
+            self._finish_part()
+
+    def commit(self) -> None:
+        """Write the last part (an empty one if the dataset would have none)."""
+        if self._part_pages or not (self._had_parts or self.parts_written):
+            self._finish_part()
+
+    def abort(self) -> None:
+        for writer, temp in self._writers.values():
+            with suppress(Exception):
+                writer.close()
+            with suppress(FileNotFoundError):
+                os.unlink(temp)
+        self._writers = {}
+
+    def _flush(self) -> None:
+        tables = self._builder.tables()
+        if not self._writers:
+            for name in TABLE_NAMES:
+                target = os.path.join(self.folder, name, part_name(self._next))
+                fd, temp = _open_temp(target)  # claims a fresh temporary name
+                os.close(fd)
+                writer = pq.ParquetWriter(temp, SCHEMAS[name], compression=COMPRESSION)
+                self._writers[name] = (writer, temp)
+        for name, table in tables.items():
+            self._writers[name][0].write_table(table)
+
+    def _finish_part(self) -> None:
+        self._flush()
+        for writer, _ in self._writers.values():
+            writer.close()
+        for name in WRITE_ORDER:
+            os.replace(
+                self._writers[name][1], os.path.join(self.folder, name, part_name(self._next))
+            )
+        self._writers = {}
+        self.parts_written.append(self._next)
+        self._next += 1
+        self._part_pages = 0
+
+
+def _table_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression=COMPRESSION)
+    return buffer.getvalue()
+
+
+def write_part(results: Iterable[object], destination: str, part: int) -> int:
+    """Write part number `part` of every table for `results` under `destination`
+    (a folder or an fsspec URL such as ``s3://bucket/films``); the number of pages.
+
+    Each file is atomic: temporary name + rename on a local file system, one
+    PUT (``fs.pipe``) on an object store; ``films`` goes last, so the part is
+    complete once it is there.  For the distributed engine (``part`` =
+    partition index).  Duplicate pages are left out within the part only.
+    """
+    builder = TableBuilder()
+    for item in results:
+        result = as_result(item)
+        if not result.skipped:
+            builder.add(result)
+    pages = builder.pages
+    tables = builder.tables()
+    local = destination.removeprefix("file://")
+    if "://" not in local:
+        for name in WRITE_ORDER:
+            target = os.path.join(local, name, part_name(part))
+            fd, temp = _open_temp(target)
+            try:
+                with open(fd, "wb") as handle:
+                    handle.write(_table_bytes(tables[name]))
+                os.replace(temp, target)
+            except BaseException:
+                with suppress(FileNotFoundError):
+                    os.unlink(temp)
+                raise
+        return pages
+    try:
+        import fsspec
+    except ImportError as exc:
+        raise MissingExtraError("fsspec", "parquet", "Parquet output to a URL") from exc
+    filesystem, root = fsspec.core.url_to_fs(destination)
+    for name in WRITE_ORDER:
+        filesystem.pipe(f"{root.rstrip('/')}/{name}/{part_name(part)}", _table_bytes(tables[name]))
+    return pages

@@ -51,7 +51,7 @@ def grammar_parts() -> list[tuple[str, str]]:
         title = section.heading or section.name.capitalize()
         derived = section.derived_rules()
         if derived:
-            banner = f"# {number}. {title}: derived from src/filmparse/sections/{section.home}.py"
+            banner = f"# {number}. {title}: the rules its declaration writes"
             parts.append((f"src/filmparse/sections/{section.home}.py",
                           "\n".join([banner, *derived]) + "\n"))  # fmt: skip
         if section.home not in files_read:

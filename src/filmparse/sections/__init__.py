@@ -121,12 +121,12 @@ def page_rules() -> str:
         _wrapped("lenient_section", " / ".join([*lenient, "extra_section", "unparsed_line"])),
         "# Lines that open something else. Free-text lines (tagline, overview, cast, ...)",
         "# must not be one of these; that is the rule that keeps the format unambiguous.",
-        f'heading = ~r"(?:{"|".join(regex_text(h) for h in HEADINGS)})\\n"',
+        f'heading             = ~r"(?:{"|".join(regex_text(h) for h in HEADINGS)})\\n"',
         "# Labels, offers and header/fact lines are never headings.",
-        f'label = ~r"(?:{"|".join(regex_text(word) for word in words)})\\n"i',
+        f'label               = ~r"(?:{"|".join(regex_text(word) for word in words)})\\n"i',
     ]
     return "\n".join(rules) + "\n"
 
 
 def _wrapped(name: str, body: str) -> str:
-    return "\n".join(textwrap.wrap(f"{name} = {body}", 90, subsequent_indent=" " * 8))
+    return "\n".join(textwrap.wrap(f"{name:<19} = {body}", 90, subsequent_indent=" " * 22))

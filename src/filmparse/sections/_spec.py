@@ -43,7 +43,7 @@ class Line:
 
     def as_rule(self) -> str:
         pattern = f"{regex_text(self.prefix)}(?: (?P<{self.name}>[^\\n]*))?\\n+"
-        return f'{self.rule} = ~r"{pattern}"'
+        return f'{self.rule:<19} = ~r"{pattern}"'
 
 
 @frozen
@@ -54,7 +54,7 @@ class Label:
     text: str = field(validator=_plain)
 
     def as_rule(self) -> str:
-        return f'{self.rule} = ~r"{regex_text(self.text)}\\n+"'
+        return f'{self.rule:<19} = ~r"{regex_text(self.text)}\\n+"'
 
 
 @frozen
@@ -109,7 +109,7 @@ class Section:
         """The rules that come from this declaration rather than the grammar file."""
         rules = []
         if self.heading is not None:
-            rules.append(f'{self.heading_rule} = ~r"{regex_text(self.heading)}\\n+"')
+            rules.append(f'{self.heading_rule:<19} = ~r"{regex_text(self.heading)}\\n+"')
         rules += [line.as_rule() for line in self.lines]
         rules += [label.as_rule() for label in self.labels]
         if self.lookahead is not None:
@@ -118,5 +118,5 @@ class Section:
             pattern = f"(?:{starts})(?: |\\n)"
             if bare:
                 pattern = f"(?:{pattern}|{bare}\\n)"
-            rules.append(f'{self.lookahead} = ~r"{pattern}"')
+            rules.append(f'{self.lookahead:<19} = ~r"{pattern}"')
         return rules

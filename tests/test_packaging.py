@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from conftest import REFERENCE, ROOT
 from filmparse.grammar import grammar_text
 
@@ -36,6 +38,7 @@ def test_wheel_ships_grammar_and_schema(tmp_path: Path) -> None:
     assert shipped == (ROOT / "grammars" / "film_page.ppeg").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_an_installed_wheel_assembles_its_grammar_from_its_own_files(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path),

@@ -258,8 +258,8 @@ class BaseVisitor(_Visitor):
                 _checked(field, values[field.name])
             except (ValueError, TypeError) as field_exc:
                 where = source[field.name] if isinstance(source, dict) else source
-                return _offset(where, field.name), str(field_exc), self.expects(field.name), \
-                    field.name  # fmt: skip
+                expected = self.expects(field.name)
+                return _offset(where, field.name), str(field_exc), expected, field.name
         if isinstance(source, dict):
             first = min(_offset(where, name) for name, where in source.items())
         else:

@@ -26,6 +26,7 @@ from filmparse import (
     Review,
     Translation,
 )
+from filmparse.grammar import rule_regex
 from filmparse.models import OFFERS
 from filmparse.render import HEADINGS
 
@@ -36,10 +37,12 @@ CJK = "東京物語千と尋の神隠し七人侍羅生門花様年華"
 EMOJI = ("🎬", "❤️", "🍿", "👩‍👩‍👧", "🇫🇷")
 DIGITS = "0123456789"
 
-_FACT_OR_FIELD = re.compile(
-    r"(?:Budget|Revenue|Vote Average|Vote Count|Popularity|Original Language|"
-    r"Release Date|Runtime|Genres|Status)(?: |$)|Watch$"
-)
+
+def _reads_as_field_or_fact(line: str) -> bool:
+    """Whether the grammar would read `line` as a header or fact line."""
+    return any(rule_regex(rule).match(line + "\n") for rule in ("header_field", "fact"))
+
+
 _AWARD_SPLIT = re.compile(r" - [0-9]{4} ")
 
 # Native language names whose ISO 639-1 code langcodes finds.
@@ -83,7 +86,7 @@ def optional(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
     return st.none() | strategy
 
 
-plain_lines = free_lines().filter(lambda line: not _FACT_OR_FIELD.match(line))
+plain_lines = free_lines().filter(lambda line: not _reads_as_field_or_fact(line))
 ratings = st.floats(0, 10, allow_nan=False) | st.sampled_from([0.0, 6.0, 7.253, 10.0])
 
 

@@ -301,3 +301,14 @@ def test_non_text_input_is_a_type_error() -> None:
 
 def test_error_is_value_error_subclass() -> None:
     assert issubclass(FilmParseError, ValueError)
+
+
+@pytest.mark.parametrize("after", ["", "\n\nAvailable Languages\n", "\n\nCast\n\nAl Pacino\n"])
+def test_a_stray_line_after_backdrop_is_named_backdrop_in_both_modes(after: str) -> None:
+    text = f"Heat\n\nBackdrop\n\nstray line{after}"
+    with pytest.raises(FilmParseError) as caught:
+        filmparse.parse(text)
+    strict = caught.value
+    (lenient,) = filmparse.parse(text, strict=False).diagnostics
+    assert (strict.line, strict.column) == (lenient.line, lenient.column) == (5, 1)
+    assert strict.section == lenient.section == "Backdrop"

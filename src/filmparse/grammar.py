@@ -1,4 +1,9 @@
-"""The page grammar, loaded once from grammars/film_page.ppeg."""
+"""The page grammar: assembled from grammars/ at first use, compiled once.
+
+grammars/film_page.ppeg holds the rules of the page as a whole; each
+section's rules are in grammars/sections/<section>.ppeg; the rules that
+follow from the section list (src/filmparse/sections/) are written from it.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,82 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
 from parsimonious.expressions import Compound, Expression, Regex
-from parsimonious.grammar import Grammar
+from parsimonious.grammar import Grammar, rule_grammar
+
+from .errors import Error
 
 GRAMMAR_FILE = "film_page.ppeg"
 # The flags both engines spell alike (the regex module adds its own, such as V0).
 _SHARED_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII | re.UNICODE
 
 
-def grammar_text() -> str:
-    """The grammar source: shipped inside the wheel, or the repository copy."""
-    packaged = resources.files("filmparse") / "grammars" / GRAMMAR_FILE
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
+class GrammarError(Error):
+    """The grammar files do not make one grammar (a rule defined twice)."""
+
+
+def grammar_folder() -> Traversable:
+    """grammars/: shipped inside the wheel, or the repository copy."""
+    packaged = resources.files("filmparse") / "grammars"
+    if packaged.joinpath(GRAMMAR_FILE).is_file():
+        return packaged
     # An editable install or a source checkout: src/filmparse/ -> grammars/
-    repo_copy = Path(__file__).resolve().parents[2] / "grammars" / GRAMMAR_FILE
-    return repo_copy.read_text(encoding="utf-8")
+    return Path(__file__).resolve().parents[2] / "grammars"
+
+
+def grammar_parts() -> list[tuple[str, str]]:
+    """(where it comes from, grammar text) of each part, in the order they are read."""
+    from . import sections  # here: the section modules import this module
+
+    folder = grammar_folder()
+    parts = [
+        (f"grammars/{GRAMMAR_FILE}", folder.joinpath(GRAMMAR_FILE).read_text(encoding="utf-8")),
+        ("src/filmparse/sections/__init__.py", sections.page_rules()),
+    ]
+    files_read: set[str] = set()
+    for number, section in enumerate(sections.SECTIONS, 1):
+        title = section.heading or section.name.capitalize()
+        derived = section.derived_rules()
+        if derived:
+            banner = f"# {number}. {title}: the rules its declaration writes"
+            parts.append((f"src/filmparse/sections/{section.home}.py",
+                          "\n".join([banner, *derived]) + "\n"))  # fmt: skip
+        if section.home not in files_read:
+            files_read.add(section.home)
+            path = f"sections/{section.home}.ppeg"
+            parts.append((f"grammars/{path}", folder.joinpath(path).read_text(encoding="utf-8")))
+    return parts
+
+
+def assemble(parts: Iterable[tuple[str, str]]) -> str:
+    """The parts as one grammar text; a rule name defined twice is a GrammarError
+    (parsimonious would let the later one win silently)."""
+    defined: dict[str, str] = {}
+    texts = []
+    for where, text in parts:
+        for name in rule_names(text):
+            if name in defined:
+                raise GrammarError(
+                    f"grammar rule {name!r} is defined twice: in {defined[name]} and in {where}"
+                )
+            defined[name] = where
+        texts.append(f"# ==== {where} ====\n{text.rstrip()}\n")
+    return "\n".join(texts)
+
+
+def rule_names(text: str) -> list[str]:
+    """The names of the rules a grammar text defines, read by parsimonious' own rule grammar."""
+    tree = rule_grammar.parse(text)
+    _, rules = tree.children
+    return [rule.children[0].text.strip() for rule in rules.children]
+
+
+def grammar_text() -> str:
+    """The grammar source, assembled: readable top to bottom."""
+    return assemble(grammar_parts())
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +102,7 @@ def film_grammar() -> Grammar:
     difference, on purpose: re's \\w leaves out combining marks, so a word
     `[^\\W\\d_]+` is letters as str.isalpha() says, the models' own test.
     """
-    grammar = Grammar(grammar_text())
+    grammar = Grammar(grammar_text()).default("film_page")
     for expression in _expressions(grammar.values()):
         if isinstance(expression, Regex):
             pattern = expression.re

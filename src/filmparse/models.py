@@ -44,7 +44,7 @@ def _str_tuple(value: object) -> tuple[str, ...]:
 
 @frozen
 class Translation:
-    """One entry of "Available Languages"."""
+    """One entry of the languages section."""
 
     language: str = field(converter=v.folded_text, validator=_line)
     language_code: str = field(converter=v.language_code)
@@ -61,7 +61,7 @@ def _offers(value: object) -> tuple[Any, ...]:  # the in_(OFFERS) validator narr
 
 @frozen
 class Availability:
-    """One country of "Where to Watch" and its offers in page order."""
+    """One country of the where-to-watch section and its offers in page order."""
 
     country_code: str = field(converter=v.country_code)
     country_name: str = field(converter=v.text, validator=_line)

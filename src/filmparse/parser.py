@@ -14,68 +14,19 @@ import re
 from parsimonious.exceptions import ParseError
 from parsimonious.expressions import Expression
 
-from . import visitor as sections
+from . import sections
 from .diagnostics import Diagnostic
 from .errors import FilmParseError, error_at, line_and_column
 from .grammar import film_grammar
 from .models import Film
 from .normalise import decode, normalise
+from .sections import HEADING_SECTIONS, NEXT_IN_ENTRY, NEXT_IN_SECTION, SECTION_ORDER
 from .source_map import SourceMap
-from .visitor import FilmVisitor
+from .visitor import BaseVisitor
 
-_HEADINGS = {
-    "Overview": sections.OVERVIEW,
-    "Backdrop": sections.FACTS,
-    "Available Languages": sections.LANGUAGES,
-    "Where to Watch": sections.WHERE_TO_WATCH,
-    "Cast": sections.CAST,
-    "Crew": sections.CREW,
-    "Reviews": sections.REVIEWS,
-    "Famous Conversations": sections.DIALOGUE,
-    "Oscar Awards": sections.AWARDS,
-    "Media": sections.MEDIA,
-}
-_HEADING_LINE = re.compile(r"^(" + "|".join(re.escape(h) for h in _HEADINGS) + r")$", re.MULTILINE)
-SECTION_ORDER = ", ".join(_HEADINGS)
-
-# What may come next, by section, when a line fits nothing there.
-_NEXT_IN_SECTION = {
-    sections.HEADER: (
-        "a tagline or a header line (Release Date, Runtime, Genres, Status, Watch), "
-        "then the Overview heading"
-    ),
-    sections.OVERVIEW: (
-        "an overview paragraph, a fact line (Budget, Revenue, Vote Average, Vote Count, "
-        "Popularity, Original Language) or the next section heading"
-    ),
-    sections.FACTS: "the next section heading",
-    sections.LANGUAGES: (
-        'a translation: "<language name> <country code>", then "Title: <title>", '
-        "then the tagline in double quotes; or the next section heading"
-    ),
-    sections.WHERE_TO_WATCH: (
-        "a country line such as '🇺🇸 United States [US]', an offer "
-        "(Stream, rent, buy, free, ads) or the next section heading"
-    ),
-    sections.CAST: "a cast line or the next section heading",
-    sections.CREW: "a crew line or the next section heading",
-    sections.REVIEWS: (
-        "a review (author line, rating line such as 7.0/10, one line of content) "
-        "or the next section heading"
-    ),
-    sections.DIALOGUE: "a dialogue line 'SPEAKER: text' or the next section heading",
-    sections.AWARDS: "Wins or Nominations, then lines 'CATEGORY - YEAR Nominee', or Media",
-    sections.MEDIA: "a one-word media kind (Clip, Trailer, ...) followed by its title line",
-}
-
-# Rules that fail inside an entry, where the grammar knows exactly what is due.
-_NEXT_IN_ENTRY = {
-    "title": "the film title on the first line",
-    "translation_title": 'a "Title:" line with the translated title after the colon',
-    "translation_tagline": 'the translated tagline in double quotes ("" when empty)',
-    "review_content": "the review text on one line",
-    "media_title": "the title line of the media item",
-}
+_HEADING_LINE = re.compile(
+    "^(" + "|".join(re.escape(h) for h in HEADING_SECTIONS) + ")$", re.MULTILINE
+)
 
 
 def parse(text: str, *, strict: bool = True) -> Film:
@@ -117,7 +68,7 @@ def parse_file(path: str | os.PathLike[str], *, strict: bool = True) -> Film:
 
 def _parse(
     text: str, *, strict: bool, track: bool, found: list[Diagnostic] | None = None
-) -> tuple[Film, FilmVisitor]:
+) -> tuple[Film, BaseVisitor]:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes str, not {type(text).__name__}; use parse_bytes()")
     if strict:
@@ -144,7 +95,7 @@ def _parse(
             section="page",
             expected="a film page",
         ) from None
-    visitor = FilmVisitor(clean, strict=strict, track=track)
+    visitor = sections.FilmVisitor(clean, strict=strict, track=track)
     if found:
         visitor.diagnostics += found
     return visitor.visit(tree), visitor
@@ -153,7 +104,7 @@ def _parse(
 def section_at(text: str, pos: int) -> str:
     """The section a position falls in: the last heading above it."""
     found = _HEADING_LINE.findall(text, 0, pos)
-    return _HEADINGS[found[-1]] if found else sections.HEADER
+    return HEADING_SECTIONS[found[-1]] if found else sections.HEADER
 
 
 def _refuse_non_pages(clean: str) -> None:
@@ -184,15 +135,15 @@ def _explain(clean: str, exc: ParseError) -> FilmParseError:
     pos = exc.pos
     section = section_at(clean, pos)
     rule = exc.expr.name if exc.expr is not None else ""
-    expected = _NEXT_IN_ENTRY.get(rule) or _NEXT_IN_SECTION[section]
+    expected = NEXT_IN_ENTRY.get(rule) or NEXT_IN_SECTION[section]
     line_end = clean.find("\n", pos)
     line = clean[pos:line_end]
     if pos >= len(clean) - 1:
         message = f"the page ends in the middle of section {section!r}"
         pos = len(clean.rstrip("\n"))  # just after the last character
-    elif line in _HEADINGS and rule in _NEXT_IN_ENTRY:
+    elif line in HEADING_SECTIONS and rule in NEXT_IN_ENTRY:
         message = f"an entry is cut short: the section heading {line!r} comes first"
-    elif line in _HEADINGS:
+    elif line in HEADING_SECTIONS:
         message = (
             f"section heading {line!r} is out of place (sections come in the order {SECTION_ORDER})"
         )

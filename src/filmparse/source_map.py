@@ -2,7 +2,7 @@
 
 Lines are those of the user's file (normalisation keeps every line where it
 was); columns count characters of the normalised line, 1-based, with an
-exclusive end: "Vote Average 7.253/10" gives ``$.vote_average -> 17:14-17:22``.
+exclusive end: the vote average line "... 7.253/10" gives ``$.vote_average -> 17:14-17:22``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _start(label: tuple[str, int, int]) -> int:
 class SourceMap(Mapping[str, Span]):
     """JSON path of every value read (``$.reviews[1].rating``) -> its Span,
     in page order; ``labels`` are the lines that carry structure, not values
-    (section headings, "Watch", "Wins", ...), as (what, Span) pairs."""
+    (section headings, the header's and the awards' labels), as (what, Span) pairs."""
 
     def __init__(self, spans: dict[str, Span], labels: tuple[tuple[str, Span], ...]) -> None:
         self._spans = spans

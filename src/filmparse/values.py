@@ -165,7 +165,7 @@ def language_code(value: Any) -> str:
 
 
 def genre_list(value: Any) -> tuple[str, ...]:
-    """Genres from "Drama, Romance," or from a list; empty items dropped."""
+    """The genres of "Drama, Romance," or from a list; empty items dropped."""
     items: Iterable[Any] = value.split(",") if isinstance(value, str) else (value or ())
     return tuple(name for name in (text(item) for item in items) if name)
 

@@ -1,0 +1,155 @@
+"""The page: the visitor methods of the page-level rules, and the Film assembled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from parsimonious.nodes import Node
+
+from ..models import Film
+from ..visitor import BaseVisitor, Entry, Pair, Part, Unparsed, group_span
+
+EXTRA = "extra"  # the name of an unknown section, for the order check
+
+
+class PageVisitor(BaseVisitor):
+    # Set by sections/__init__.py from the section list.
+    optional: ClassVar[tuple[bool, ...]] = ()  # film_page: which sections may be absent
+    lenient_sections: ClassVar[Mapping[str, str]] = {}  # lenient rule -> section name
+    order: ClassVar[tuple[str, ...]] = ()  # lenient page order, header first
+    headings: ClassVar[Mapping[str, str]] = {}  # section name -> heading
+    item_fields: ClassVar[frozenset[str]] = frozenset()  # gathered across repeated sections
+    field_section: ClassVar[Mapping[str, str]] = {}  # Film field -> its section
+
+    def visit_film_page(self, node: Node, children: Sequence[Any]) -> Film:
+        pairs: list[Pair] = []
+        for optional, part in zip(self.optional, children[1:-1], strict=True):
+            if not optional:
+                pairs += part
+            elif part:
+                pairs += part[0]
+        return self.assemble(pairs)
+
+    def visit_lenient_page(self, node: Node, children: Sequence[Any]) -> Film:
+        _, header, sections, _ = children
+        pairs: list[Pair] = list(header)
+        current, first_seen, furthest = self.order[0], {self.order[0]: 0}, 0
+        for part in sections:
+            if isinstance(part, Unparsed):
+                self.unparsed(part, current)
+                continue
+            if part.name != EXTRA:
+                self._check_order(part, first_seen, furthest)
+                first_seen.setdefault(part.name, part.start)
+                furthest = max(furthest, self.order.index(part.name))
+                current = part.name
+            pairs += part.pairs
+        return self.assemble(pairs)
+
+    def _check_order(self, part: Part, first_seen: dict[str, int], furthest: int) -> None:
+        end = self.text.find("\n", part.start)
+        shown = self.headings
+        if part.name in first_seen:
+            end = part.end  # the repeated section's lines: the map names only the first's
+            line = self.text.count("\n", 0, first_seen[part.name]) + 1
+            message = (
+                f"section {shown[part.name]!r} appears again (first on line {line}); "
+                "its entries are added to the first's"
+            )
+            self.warn("FP103", part.start, message, part.name, end)
+        elif self.order.index(part.name) < furthest:
+            self.warn(
+                "FP102",
+                part.start,
+                f"section {shown[part.name]!r} is out of place, after "
+                f"{shown[self.order[furthest]]!r} (sections come in the order "
+                f"{', '.join(shown[name] for name in self.order[1:])}); read anyway",
+                part.name,
+                end,
+            )
+
+    def visit_lenient_section(self, node: Node, children: Sequence[Any]) -> Part | Unparsed:
+        (part,) = children
+        name = self.lenient_sections.get(node.children[0].expr_name)
+        if name is None:  # an extra section or an unparsed line
+            assert isinstance(part, Part | Unparsed)
+            return part
+        return Part(name, node.start, self.end_of(node), part)
+
+    def visit_unparsed_line(self, node: Node, children: Sequence[Any]) -> Unparsed:
+        return Unparsed(children[-1])
+
+    def visit_extra_section(self, node: Node, children: Sequence[Any]) -> Part | Unparsed:
+        heading, lines = children
+        if not lines:  # a heading-shaped line with nothing under it: just a stray line
+            return Unparsed(heading)
+        name = heading.group("heading")
+        self.warn("FP101", heading.start(), f"unknown section {name!r}: its {len(lines)} line(s) "
+                  "are kept in extra_sections", EXTRA, self.end_of(node))  # fmt: skip
+        entries = [self.free_line(line.match, EXTRA) for line in lines]
+        entries = [entry for entry in entries if entry.value is not None]
+        value = Entry((name, entries), (group_span(heading, "heading"),))
+        self.label("heading", heading)
+        return Part(EXTRA, node.start, self.end_of(node), [("extra_sections", value)])
+
+    # -- assembling the page -------------------------------------------------
+
+    def assemble(self, pairs: Sequence[Pair]) -> Film:
+        """The Film of the (field, entry) pairs read, in page order; the spans
+        of its values by JSON path when tracking."""
+        fields: dict[str, Any] = {}
+        items: dict[str, list[Entry]] = {}
+        extra: dict[str, list[Entry]] = {}
+        first_at: dict[str, int] = {}  # where each scalar field was first read
+        for name, entry in pairs:
+            if name in self.item_fields:
+                items.setdefault(name, []).extend(entry.value)
+            elif name == "extra_sections":
+                heading, lines = entry.value
+                if heading not in extra and self.track:
+                    self.spans[f"$.extra_sections[{heading!r}]"] = entry.spans[0][1:]
+                extra.setdefault(heading, []).extend(lines)
+            elif name in fields:
+                self._repeated(name, entry, fields, first_at[name])
+            else:
+                fields[name] = entry.value
+                first_at[name] = entry.spans[0][1]
+                if self.track:
+                    for suffix, start, end in entry.spans:
+                        self.spans[f"$.{name}{suffix}"] = start, end
+        for name, entries in items.items():
+            kept = [entry for entry in entries if entry.value is not None]
+            fields[name] = tuple(entry.value for entry in kept)
+            if self.track:
+                for index, entry in enumerate(kept):
+                    for suffix, start, end in entry.spans:
+                        self.spans[f"$.{name}[{index}]{suffix}"] = start, end
+        if extra:
+            fields["extra_sections"] = {h: [e.value for e in lines] for h, lines in extra.items()}
+            if self.track:
+                for heading, lines in extra.items():
+                    for index, line in enumerate(lines):
+                        self.spans[f"$.extra_sections[{heading!r}][{index}]"] = line.spans[0][1:]
+        fields.setdefault("title", None)
+        self.diagnostics.sort(key=lambda found: (found.line, found.column))
+        return Film(**fields, diagnostics=self.diagnostics)
+
+    def _repeated(self, name: str, entry: Entry, fields: dict[str, Any], first_at: int) -> None:
+        """Lenient: a scalar field read twice (the grammar keeps strict pages from it)."""
+        _, start, end = entry.spans[0]
+        if name == "overview":  # a second overview section: its paragraphs follow the first's
+            if entry.value is not None:
+                first = fields[name]
+                fields[name] = entry.value if first is None else f"{first}\n\n{entry.value}"
+                if self.track and first is None:
+                    self.spans["$.overview"] = start, end
+            return
+        line = self.text.count("\n", 0, first_at) + 1
+        self.warn(
+            "FP203",
+            start,
+            f"{name} given again (first on line {line}); the first value is kept",
+            self.field_section[name],
+            end,
+        )

@@ -1,0 +1,115 @@
+"""Awards: "CATEGORY - YEAR Nominee" lines under the wins and nominations labels."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from parsimonious.nodes import Node
+
+from ..models import CEREMONIES, Award
+from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from ._spec import Label, Section
+
+if TYPE_CHECKING:
+    from ..models import Film
+    from ..render import PageWriter
+
+HEADING = "Oscar Awards"
+FIELD = "awards"
+CEREMONY = CEREMONIES[0]
+WINS = Label("wins", "Wins")
+NOMINATIONS = Label("nominations", "Nominations")
+_OUTCOMES = ((WINS, "won"), (NOMINATIONS, "nominated"))
+_SPLIT = re.compile(r" - [0-9]{4} ")
+_LINE = "CATEGORY - YEAR Nominee"
+
+
+class Outcome(NamedTuple):
+    """A wins or nominations label: the outcome of the awards under it."""
+
+    outcome: str
+    start: int
+
+
+class AwardsVisitor(BaseVisitor):
+    def visit_awards(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        _, wins, nominations = children
+        return [(FIELD, Entry([*(wins[0] if wins else ()), *(nominations[0] if nominations
+                                                           else ())]))]  # fmt: skip
+
+    def visit_award_wins(self, node: Node, children: Sequence[Any]) -> list[Entry]:
+        label, lines = children
+        return [self._award(match, Outcome("won", label.start())) for match in lines]
+
+    def visit_award_nominations(self, node: Node, children: Sequence[Any]) -> list[Entry]:
+        label, lines = children
+        return [self._award(match, Outcome("nominated", label.start())) for match in lines]
+
+    def _award(self, match: re.Match[str], outcome: Outcome) -> Entry:
+        values = {"ceremony": CEREMONY, "outcome": outcome.outcome, **match.groupdict()}
+        award = self.build(Award, HEADING, values, match, match)
+        if not self.track or award is None:
+            return Entry(award)
+        start = outcome.start
+        return Entry(award, (
+            (".outcome", start, self.text.find("\n", start)),
+            group_span(match, "category", ".category"),
+            group_span(match, "year", ".year"),
+            group_span(match, "nominee", ".nominee"),
+        ))  # fmt: skip
+
+    def visit_award_outcome(self, node: Node, children: Sequence[Any]) -> Outcome:
+        (label,) = children
+        won = node.children[0].expr_name == WINS.rule
+        return Outcome("won" if won else "nominated", label.start())
+
+    def visit_lenient_awards(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        entries: list[Entry] = []
+        outcome: Outcome | None = None
+        for item in children[1]:
+            if isinstance(item, Unparsed):
+                self.unparsed(item, HEADING)
+            elif isinstance(item, Outcome):
+                outcome = item
+            elif outcome is None:
+                why = f"an award line before {WINS.text} or {NOMINATIONS.text}"
+                self.unparsed(Unparsed(item), HEADING, why)
+            else:
+                entries.append(self._award(item, outcome))
+        return [(FIELD, Entry(entries))]
+
+
+def write(film: Film, page: PageWriter) -> None:
+    page.add(HEADING, "")
+    if not film.awards:
+        return
+    for label, outcome in _OUTCOMES:
+        page.add(label.text, "")
+        lines = [a for a in film.awards if a.outcome == outcome]
+        for award in lines:
+            if award.ceremony != CEREMONY:
+                page.refuse(f"only {CEREMONY} awards can be written, not {award.ceremony!r}")
+            if _SPLIT.search(award.category + " "):
+                page.refuse(f"award category {award.category!r} holds ' - YEAR '")
+            page.add(f"{award.category} - {award.year} {award.nominee}")
+        if lines:
+            page.add("")
+    order = [outcome for _, outcome in _OUTCOMES]
+    if [a.outcome for a in film.awards] != sorted((a.outcome for a in film.awards),
+                                                  key=order.index):  # fmt: skip
+        page.refuse("awards must list every win before the nominations")
+
+
+SECTION = Section(
+    rule="awards",
+    heading=HEADING,
+    visitor=AwardsVisitor,
+    write=write,
+    lenient="lenient_awards",
+    labels=(WINS, NOMINATIONS),
+    items=FIELD,
+    hint=f"{WINS.text} or {NOMINATIONS.text}, then lines '{_LINE}', or {{next}}",
+    expected={"category": _LINE, "year": _LINE, "nominee": _LINE},
+)

@@ -1,0 +1,64 @@
+"""Cast and crew: two sections of one free-text line each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from parsimonious.nodes import Node
+
+from ..visitor import BaseVisitor, Entry, Pair
+from ._spec import Section
+
+if TYPE_CHECKING:
+    from ..models import Film
+    from ..render import PageWriter
+
+CAST = "Cast"
+CREW = "Crew"
+
+
+class CastCrewVisitor(BaseVisitor):
+    # Lenient pages are read by these strict rules too: a line is a line.
+    def visit_cast(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        return [("cast", Entry(children[1]))]
+
+    def visit_cast_line(self, node: Node, children: Sequence[Any]) -> Entry:
+        return self.free_line(children[-1], CAST)
+
+    def visit_crew(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        return [("crew", Entry(children[1]))]
+
+    def visit_crew_line(self, node: Node, children: Sequence[Any]) -> Entry:
+        return self.free_line(children[-1], CREW)
+
+
+def write_cast(film: Film, page: PageWriter) -> None:
+    _write(CAST, film.cast, page)
+
+
+def write_crew(film: Film, page: PageWriter) -> None:
+    _write(CREW, film.crew, page)
+
+
+def _write(heading: str, lines: tuple[str, ...], page: PageWriter) -> None:
+    page.add(heading, "")
+    if lines:
+        page.add(*[page.free(line, heading) for line in lines], "")
+
+
+def _section(heading: str, write: Callable[[Film, PageWriter], None]) -> Section:
+    rule = heading.lower()
+    return Section(
+        rule=rule,
+        heading=heading,
+        visitor=CastCrewVisitor,
+        write=write,
+        lenient=rule,
+        items=rule,
+        hint=f"a {rule} line or the next section heading",
+    )
+
+
+CAST_SECTION = _section(CAST, write_cast)
+CREW_SECTION = _section(CREW, write_crew)

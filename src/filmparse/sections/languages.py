@@ -1,0 +1,115 @@
+"""Languages: three lines per translation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from parsimonious.nodes import Node
+
+from .. import codes
+from ..models import Translation
+from ..visitor import BaseVisitor, Entry, Pair, Source, group_span
+from ._spec import Line, Section
+
+if TYPE_CHECKING:
+    from ..models import Film
+    from ..render import PageWriter
+
+HEADING = "Available Languages"
+FIELD = "translations"
+TITLE_WORD = "Title"
+TITLE = Line("translation_title", f"{TITLE_WORD}:", "title")
+
+
+class LanguagesVisitor(BaseVisitor):
+    def visit_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        return [(FIELD, Entry(children[1]))]
+
+    def visit_translation(self, node: Node, children: Sequence[Any]) -> Entry:
+        language, title, tagline = children
+        name = language.group("language")
+        try:
+            code = codes.language_code_from_name(name)
+        except ValueError as exc:
+            at = language.start("language")
+            if self.strict:
+                raise self.refused(exc, at, HEADING, "language") from None
+            self.warn("FP202", at, f"{exc}; entry dropped", HEADING, self.end_of(node))
+            return Entry(None)
+        values = {
+            "language": name,
+            "language_code": code,
+            "country_code": language.group("country_code"),
+            "title": title.group("title"),
+            "tagline": tagline.group("tagline"),
+        }
+        source: Source = {
+            "language": language,
+            "language_code": (language, "language"),
+            "country_code": language,
+            "title": title,
+            "tagline": tagline,
+        }
+        value = self.build(Translation, HEADING, values, source, node)
+        if not self.track or value is None:
+            return Entry(value)
+        return Entry(value, (
+            group_span(language, "language", ".language"),
+            group_span(language, "language", ".language_code"),
+            group_span(language, "country_code", ".country_code"),
+            group_span(title, "title", ".title"),
+            group_span(tagline, "tagline", ".tagline"),
+        ))  # fmt: skip
+
+    def visit_lenient_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        return [(FIELD, Entry(self.entries(children[1], HEADING)))]
+
+
+def write(film: Film, page: PageWriter) -> None:
+    page.add(HEADING, "")
+    for entry in film.translations:
+        try:
+            derived = codes.language_code_from_name(entry.language)
+        except ValueError as exc:
+            page.refuse(str(exc))
+        if derived != entry.language_code:
+            page.refuse(
+                f"language name {entry.language!r} reads back as {derived!r}, "
+                f"not {entry.language_code!r}"
+            )
+        page.add(
+            f"{entry.language} {entry.country_code}",
+            f"{TITLE.prefix} {entry.title or ''}".rstrip(),
+            f'"{entry.tagline or ""}"',
+        )
+    if film.translations:
+        page.add("")
+
+
+_NATIVE_NAME = "a native language name such as Deutsch"
+
+SECTION = Section(
+    rule="languages",
+    heading=HEADING,
+    visitor=LanguagesVisitor,
+    write=write,
+    lenient="lenient_languages",
+    lines=(TITLE,),
+    never_headings=(TITLE_WORD,),
+    items=FIELD,
+    hint=(
+        f'a translation: "<language name> <country code>", then "{TITLE.prefix} <title>", '
+        "then the tagline in double quotes; or the next section heading"
+    ),
+    entry_hints={
+        TITLE.rule: f'a "{TITLE.prefix}" line with the translated title after the colon',
+        "translation_tagline": 'the translated tagline in double quotes ("" when empty)',
+    },
+    expected={
+        "language": _NATIVE_NAME,
+        "language_code": _NATIVE_NAME,
+        # (where_to_watch has country codes too: one table serves both)
+        "country_code": "an ISO 3166-1 alpha-2 country code such as US",
+    },
+)

@@ -1,0 +1,112 @@
+"""Where to watch: a country line, then its offers (possibly none)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from parsimonious.nodes import Node, RegexNode
+
+from .. import codes
+from ..models import OFFERS, Availability
+from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from ._spec import Section
+
+if TYPE_CHECKING:
+    from ..models import Film
+    from ..render import PageWriter
+
+HEADING = "Where to Watch"
+FIELD = "availability"
+_OFFER_SPELLING = {"stream": "Stream"}  # as the site writes them
+_OFFERS = tuple(_OFFER_SPELLING.get(offer, offer) for offer in OFFERS)
+
+
+class WhereToWatchVisitor(BaseVisitor):
+    def visit_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        return [(FIELD, Entry(children[1]))]
+
+    def visit_watch_country(self, node: RegexNode, children: Sequence[Any]) -> Entry:
+        country = node.match
+        values = {
+            "country_code": country.group("country_code"),
+            "country_name": country.group("country_name"),
+            "offers": tuple(country.group("offers").lower().split()),
+        }
+        availability = self.build(Availability, HEADING, values, country, node)
+        if availability is None:
+            return Entry(None)
+        flag = codes.flag_for(availability.country_code)
+        if country.group("flag") != flag:
+            message = (
+                f"flag {country.group('flag')} does not match country code "
+                f"[{availability.country_code}]"
+            )
+            if self.strict:
+                raise self.error_at(country.start("flag"), message, section=HEADING,
+                                    expected=f"the flag {flag}")  # fmt: skip
+            self.warn("FP301", country.start("flag"), f"{message}; the code is kept", HEADING)
+        if not self.track:
+            return Entry(availability)
+        base = country.start("offers")
+        offers = [
+            (f".offers[{index}]", base + line.start(), base + line.end())
+            for index, line in enumerate(re.finditer(r"[^\n]+", country.group("offers")))
+        ]
+        return Entry(availability, (
+            group_span(country, "country_code", ".country_code"),
+            group_span(country, "country_name", ".country_name"),
+            *offers,
+        ))  # fmt: skip
+
+    def visit_lenient_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        entries: list[Entry] = []
+        for item in children[1]:
+            if isinstance(item, Unparsed):
+                word = item.match.group("line")
+                unknown = f"unknown offer {word!r} (offers are {', '.join(OFFERS)})"
+                self.unparsed(item, HEADING, unknown if word.isalpha() else "")
+            elif isinstance(item, Entry):
+                entries.append(item)
+            elif entries and entries[-1].value is not None:  # an offer cut off from its country
+                last = entries[-1]
+                offer = item.group("offer").lower()
+                span = (f".offers[{len(last.value.offers)}]", item.start(), item.end("offer"))
+                entries[-1] = Entry(attrs.evolve(last.value, offers=(*last.value.offers, offer)),
+                                    (*last.spans, span) if self.track else ())  # fmt: skip
+            else:
+                self.unparsed(Unparsed(item), HEADING, "an offer line with no country above it")
+        return [(FIELD, Entry(entries))]
+
+    def visit_unknown_offer(self, node: Node, children: Sequence[Any]) -> Unparsed:
+        return Unparsed(children[1])
+
+
+def write(film: Film, page: PageWriter) -> None:
+    page.add(HEADING, "")
+    for country in film.availability:
+        if "[" in country.country_name:
+            name = country.country_name
+            page.refuse(f"country name {name!r} holds '[', the bracket of its code")
+        flag = codes.flag_for(country.country_code)
+        page.add(f"{flag} {country.country_name} [{country.country_code}]", "")
+        for offer in country.offers:
+            page.add(_OFFER_SPELLING.get(offer, offer), "")
+
+
+SECTION = Section(
+    rule="where_to_watch",
+    heading=HEADING,
+    visitor=WhereToWatchVisitor,
+    write=write,
+    lenient="lenient_where_to_watch",
+    never_headings=tuple(offer.capitalize() for offer in OFFERS),
+    items=FIELD,
+    hint=(
+        "a country line such as '🇺🇸 United States [US]', an offer "
+        f"({', '.join(_OFFERS)}) or the next section heading"
+    ),
+    expected={"country_name": "a country name", "flag": "the flag emoji of the country code"},
+)

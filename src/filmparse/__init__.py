@@ -6,8 +6,8 @@
 ('Leaving Las Vegas', 7.253)
 """
 
-from .batch import parse_many
 from .diagnostics import Diagnostic
+from .engine import parse_many
 from .errors import Error, FilmParseError
 from .export import SCHEMA_VERSION, from_dict, to_dict, to_json
 from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation

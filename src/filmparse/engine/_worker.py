@@ -20,7 +20,7 @@ from ..export import dumps, to_dict
 from ..models import Film
 from ..parser import parse_bytes
 from ..schema import SchemaError, check
-from ..sinks._base import RECORD, TEXT, Job, PageResult
+from ..sinks._base import RECORD, TEXT, Job, PageResult, Sink
 from ..sources import DEFAULT_MAX_BYTES, page_error, read_page
 
 
@@ -121,9 +121,9 @@ def worker_died(path: str) -> FilmParseError:
     )
 
 
-def needs_of(sinks: Iterable[object]) -> frozenset[str]:
+def needs_of(sinks: Iterable[Sink]) -> frozenset[str]:
     """What the results must carry for these sinks: the union of their ``needs``."""
-    return frozenset().union(*(getattr(sink, "needs", ()) for sink in sinks))
+    return frozenset().union(*(sink.needs for sink in sinks))
 
 
 def page_worker(

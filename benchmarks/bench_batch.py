@@ -1,6 +1,7 @@
 """Batch conversion speed and memory: `filmparse convert DIR -o OUT -j J`.
 
 Run by hand:  .venv/bin/python benchmarks/bench_batch.py [--counts 1000 10000] [--jobs 1 2]
+Side by side with another checkout:  ... --src /work/main/src src
 
 Generates N distinct pages (the reference page with its title, vote count and
 popularity changed and its dialogue shuffled) in sub-folders of a temporary
@@ -11,7 +12,9 @@ subprocess for each N and J, and prints wall time, pages/s, the speed-up over
 pages counted in each process) and as PSS (shared pages split between the
 processes that share them: the memory the run really takes).  Each case runs
 --repeat times: the fastest wall time and the highest peaks are shown.  Peak
-memory must not grow with N.
+memory must not grow with N.  With --src, each case runs the package of each
+given source folder in turn (put first on PYTHONPATH), the runs interleaved so
+that a slower moment of the machine weighs on every folder alike.
 """
 
 from __future__ import annotations
@@ -88,12 +91,16 @@ def _memory_kb(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
-def run(pages: Path, out: Path, jobs: int) -> tuple[float, int, int]:
-    """Wall seconds and peak summed RSS and PSS (kB) of one conversion."""
+def run(pages: Path, out: Path, jobs: int, src: str | None = None) -> tuple[float, int, int]:
+    """Wall seconds and peak summed RSS and PSS (kB) of one conversion (of the
+    package in the source folder `src`, if given)."""
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "filmparse", "convert", str(pages), "-o", str(out)]
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([os.path.abspath(src), env.get("PYTHONPATH", "")])
     start = time.perf_counter()
-    process = subprocess.Popen([*command, "-j", str(jobs), "--quiet"])
+    process = subprocess.Popen([*command, "-j", str(jobs), "--quiet"], env=env)
     peak_rss = peak_pss = 0
     while process.poll() is None:
         rss, pss = _memory_kb(_tree(process.pid))
@@ -110,29 +117,37 @@ def main() -> None:
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeat", type=int, default=3, help="runs per case (fastest kept)")
+    parser.add_argument(
+        "--src", nargs="+", metavar="DIR", help="source folders to compare (default: installed)"
+    )
     args = parser.parse_args()
+    sources: list[str | None] = list(args.src) if args.src else [None]
     if not Path("/proc/self/smaps_rollup").exists():
         raise SystemExit("needs Linux /proc (smaps_rollup) to measure the process tree")
 
     print(f"{'pages':>6} {'-j':>3} {'seconds':>8} {'pages/s':>8} {'speed-up':>8} "
-          f"{'peak RSS MB':>11} {'peak PSS MB':>11}")  # fmt: skip
+          f"{'peak RSS MB':>11} {'peak PSS MB':>11}  src")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
         for count in args.counts:
             pages = Path(scratch) / f"pages-{count}"
             generate(pages, count)
-            base = None
+            base: dict[str | None, float] = {}
             for jobs in args.jobs:
-                runs = [run(pages, Path(scratch) / "out", jobs) for _ in range(args.repeat)]
-                seconds = min(seconds for seconds, _, _ in runs)
-                rss = max(rss for _, rss, _ in runs)
-                pss = max(pss for _, _, pss in runs)
-                rate = count / seconds
-                base = base or rate
-                print(
-                    f"{count:6d} {jobs:3d} {seconds:8.2f} {rate:8.0f} {rate / base:7.2f}x "
-                    f"{rss / 1024:11.0f} {pss / 1024:11.0f}",
-                    flush=True,
-                )
+                runs: dict[str | None, list[tuple[float, int, int]]] = {src: [] for src in sources}
+                for _ in range(args.repeat):
+                    for src in sources:
+                        runs[src].append(run(pages, Path(scratch) / "out", jobs, src))
+                for src, done in runs.items():
+                    seconds = min(seconds for seconds, _, _ in done)
+                    rss = max(rss for _, rss, _ in done)
+                    pss = max(pss for _, _, pss in done)
+                    rate = count / seconds
+                    base.setdefault(src, rate)
+                    print(
+                        f"{count:6d} {jobs:3d} {seconds:8.2f} {rate:8.0f} {rate / base[src]:7.2f}x "
+                        f"{rss / 1024:11.0f} {pss / 1024:11.0f}  {src or 'installed'}",
+                        flush=True,
+                    )
             shutil.rmtree(pages)
 
 

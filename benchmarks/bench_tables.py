@@ -34,12 +34,13 @@ def child(kind: str, pages: str, out: str) -> None:
     """Convert every page under `pages` to `out`; print the seconds taken."""
     import filmparse  # noqa: F401  (imported before the clock starts)
     from filmparse.atomic import AtomicFile
-    from filmparse.batch import find_pages, load_page
+    from filmparse.engine import load_page
     from filmparse.export import dumps, to_dict
     from filmparse.schema import check
     from filmparse.sinks import PageResult
     from filmparse.sinks._duckdb import DuckDBSink
     from filmparse.sinks._parquet import ParquetSink
+    from filmparse.sources import find_pages
 
     sink: ParquetSink | DuckDBSink | None = None
     rows: AtomicFile | None = None

@@ -24,7 +24,8 @@ from jsonschema import Draft202012Validator
 import filmparse
 from conftest import FIXTURES, REFERENCE
 from filmparse.atomic import AtomicFile, is_temp, sweep_temps, write_atomic
-from filmparse.batch import Page, find_pages, ordered_map, page_stem, read_page
+from filmparse.engine import ordered_map
+from filmparse.sources import Page, find_pages, page_stem, read_page
 
 BAD = FIXTURES / "invalid" / "impossible-date.txt"
 VALIDATOR = Draft202012Validator(
@@ -254,6 +255,16 @@ def test_usage_errors_exit_2(tree: Path, tmp_path: Path, args: list[str], messag
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "rows.jsonl").exists()
+
+
+def test_an_output_that_cannot_be_opened_leaves_no_temp_file_of_the_others(
+    tree: Path, tmp_path: Path
+) -> None:
+    blocker = write(tmp_path / "file", "a file where a folder should be")
+    rows = tmp_path / "rows.jsonl"
+    result = run("convert", str(tree), "--jsonl", str(rows), "--errors", str(blocker / "e.jsonl"))
+    assert result.returncode == 2 and "cannot write" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "in"]
 
 
 def test_empty_stdin_list_is_a_usage_error() -> None:

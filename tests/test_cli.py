@@ -10,6 +10,7 @@ from pathlib import Path
 
 import filmparse
 from conftest import FIXTURES, REFERENCE
+from filmparse.grammar import grammar_text
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -65,6 +66,13 @@ def test_schema_command_prints_the_schema() -> None:
     result = run("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout) == filmparse.json_schema()
+
+
+def test_grammar_command_prints_the_grammar() -> None:
+    result = run("grammar")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == grammar_text()
+    assert "film_page" in result.stdout
 
 
 def test_render_writes_the_page_back(tmp_path: Path) -> None:

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 import filmparse
 from conftest import FIXTURES, REFERENCE
-from filmparse.batch import read_page
 from filmparse.cli import main, size
 from filmparse.explain import UNACCOUNTED, explain, explanation, fit, shorten
 from filmparse.normalise import decode
+from filmparse.sources import read_page
 
 LINES = REFERENCE.read_text(encoding="utf-8").split("\n")
 SUMMARY = re.compile(r"pages: (\d+), ok: (\d+), failed: (\d+)(, skipped: \d+)?(, warnings: \d+)?, ")

@@ -33,10 +33,11 @@ from filmparse import Film, FilmParseError, to_dict
 from filmparse._extras import MissingExtraError
 from filmparse._tables import SCHEMAS, TABLE_NAMES, records, schemas_text
 from filmparse._tables_api import parquet_done_paths, table_schemas, write_parquet_part
-from filmparse.batch import find_pages, load_page, read_page
+from filmparse.engine import load_page
 from filmparse.render import render
 from filmparse.sinks import PageResult
 from filmparse.sinks._parquet import DatasetExistsError, clean, parts
+from filmparse.sources import find_pages, read_page
 from strategies import films
 
 CHILD_FIELDS = {  # table -> the export key its rows come from

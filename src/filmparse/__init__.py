@@ -7,8 +7,8 @@
 """
 
 from ._tables_api import tables, write_duckdb, write_parquet
-from .batch import parse_many
 from .diagnostics import Diagnostic
+from .engine import parse_many
 from .errors import Error, FilmParseError
 from .export import SCHEMA_VERSION, from_dict, to_dict, to_json
 from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation

@@ -31,11 +31,11 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by making the import fail
     raise MissingExtraError("pyarrow", "parquet", "table output (Arrow, Parquet)") from exc
 
-from .batch import page_error, read_page
 from .errors import FilmParseError
 from .export import SCHEMA_VERSION, to_dict, to_json
 from .models import Film
 from .sinks._base import PageResult
+from .sources import page_error, read_page
 
 # Small by nature, so int32 as the table says; other whole numbers are int64.
 _INT32 = frozenset({"runtime_minutes", "year"})

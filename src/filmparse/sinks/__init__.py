@@ -1,5 +1,31 @@
-"""Sinks: where the results of a batch go (JSON files, JSONL, error report, tables)."""
+"""Sinks: where the results of a batch go (JSON files, JSONL, error report, tables).
 
-from ._base import PageResult, Sink
+A sink is ``Sink`` (``_base.py``): ``needs``, ``open``, ``write`` each result
+in input order, then ``commit`` or ``abort``.  It may also be a ``Planner``
+(the run's main output: it decides which pages to convert, for resuming and
+per-page files) and a ``Sweeper`` (it removes the temporary files a killed
+run left).  A run drives a list of sinks; each is independent of the others.
+"""
 
-__all__ = ["PageResult", "Sink"]
+from ._base import RECORD, TEXT, Job, PageResult, Planner, Sink, Sweeper
+from ._files import JsonFiles, OutputNames, output_path
+from ._jsonl import JsonText, previous_rows
+from ._report import ErrorReport, error_record, warning_record
+
+__all__ = [
+    "RECORD",
+    "TEXT",
+    "ErrorReport",
+    "Job",
+    "JsonFiles",
+    "JsonText",
+    "OutputNames",
+    "PageResult",
+    "Planner",
+    "Sink",
+    "Sweeper",
+    "error_record",
+    "output_path",
+    "previous_rows",
+    "warning_record",
+]

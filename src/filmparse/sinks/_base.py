@@ -9,12 +9,17 @@ flushes the last one.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol, runtime_checkable
 
 from attrs import frozen
 
 from ..diagnostics import Diagnostic
 from ..errors import FilmParseError
+from ..sources import Page
+
+#: What a sink may need each result to carry (``Sink.needs``).
+TEXT, RECORD = "text", "record"
 
 
 @frozen
@@ -44,12 +49,28 @@ class PageResult:
         return self.error is None
 
 
+@frozen
+class Job:
+    """One page for the worker, as the run's output planned it.
+
+    ``output``: the file the worker writes the page's JSON text to (one file
+    per page, written where the page is converted), or None.  ``kept``: the
+    page is already converted (resuming); its earlier row, or '' when it
+    lives in a file.
+    """
+
+    page: Page
+    output: str | None = None
+    kept: str | None = None
+
+
 class Sink(Protocol):
     """Where results go.  ``open`` before the first ``write``; then exactly
     one of ``commit`` (make everything written durable) or ``abort``
     (leave nothing of this run behind, but parts already committed)."""
 
-    #: what the sink needs each result to carry: "text", "record" or both.
+    #: what the sink needs each result to carry: "text", "record" or both
+    #: (empty for a sink whose work is done by the worker, per ``Job.output``).
     needs: frozenset[str]
 
     def open(self) -> None: ...
@@ -59,3 +80,24 @@ class Sink(Protocol):
     def commit(self) -> None: ...
 
     def abort(self) -> None: ...
+
+
+@runtime_checkable
+class Planner(Protocol):
+    """A sink that decides what becomes of each page (one per run: the main output).
+
+    ``plan`` maps the pages, in order and lazily, to jobs: which to convert,
+    which were done by an earlier run (resuming), where the worker writes.
+    Without a planner every page is converted and handed to the sinks.
+    """
+
+    def plan(self, pages: Iterable[Page]) -> Iterator[Job]: ...
+
+
+@runtime_checkable
+class Sweeper(Protocol):
+    """A sink whose outputs an earlier, killed run may have left temporary files at."""
+
+    def sweep(self) -> int:
+        """Remove them; how many."""
+        ...

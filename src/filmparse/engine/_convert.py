@@ -1,0 +1,54 @@
+"""Pages through the worker into a list of sinks: the loop `convert` runs."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
+
+from ..sinks import Job, PageResult, Planner, Sink
+from ..sources import DEFAULT_MAX_BYTES, Page
+from ._pool import chunk_size, ordered_map
+from ._worker import crashed_job, is_kept, needs_of, page_worker
+
+
+def plan_jobs(sinks: Sequence[Sink], pages: Iterable[Page]) -> Iterator[Job]:
+    """The jobs, lazily, as the first sink that plans (the main output) plans them;
+    every page converted if none does."""
+    for sink in sinks:
+        if isinstance(sink, Planner):
+            return sink.plan(pages)
+    return (Job(page) for page in pages)
+
+
+def convert_pages(
+    pages: Iterable[Page],
+    sinks: Sequence[Sink],
+    *,
+    jobs: int = 1,
+    total: int | None = None,
+    indent: int | None = None,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> Generator[PageResult, None, None]:
+    """Convert `pages` on `jobs` processes and write each result, in input order,
+    to every sink; yield each result once the sinks have it.
+
+    The sinks must be open; committing or aborting them is the caller's, as is
+    stopping early (close the generator: the pool stops with it).  `total`,
+    the number of pages if known, sizes the tasks sent to workers.  The
+    results carry only what the sinks need.
+    """
+    work = page_worker(indent, strict=strict, max_bytes=max_bytes, needs=needs_of(sinks))
+    results = ordered_map(
+        work,
+        plan_jobs(sinks, pages),
+        jobs,
+        crashed=crashed_job,
+        inline=is_kept,
+        chunk=chunk_size(total, jobs),
+    )
+    with closing(results):
+        for result in results:
+            for sink in sinks:
+                sink.write(result)
+            yield result

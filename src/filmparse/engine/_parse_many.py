@@ -1,0 +1,68 @@
+"""``parse_many``: the engine for Python callers, yielding Films."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sized
+from functools import partial
+from typing import TypeVar
+
+from ..errors import FilmParseError
+from ..models import Film
+from ..sources import DEFAULT_MAX_BYTES
+from ._pool import chunk_size, default_jobs, ordered_map
+from ._worker import load_page, worker_died
+
+P = TypeVar("P", bound="str | os.PathLike[str]")
+
+
+def _parse_one(
+    path: str | os.PathLike[str], strict: bool, max_bytes: int | None
+) -> Film | FilmParseError:
+    try:
+        return load_page(os.fspath(path), strict=strict, max_bytes=max_bytes)[1]
+    except FilmParseError as exc:
+        return exc
+
+
+def _parse_pair(
+    path: P, *, strict: bool = True, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> tuple[P, Film | FilmParseError]:
+    return path, _parse_one(path, strict, max_bytes)
+
+
+def _crashed_pair(path: P) -> tuple[P, Film | FilmParseError]:
+    name: str | os.PathLike[str] = path
+    return path, worker_died(os.fspath(name))
+
+
+def parse_many(
+    paths: Iterable[P],
+    jobs: int | None = None,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> Iterator[tuple[P, Film | FilmParseError]]:
+    """Parse many page files on `jobs` processes (default: every core).
+
+    Yields ``(path, Film)`` or ``(path, FilmParseError)`` for each path, in
+    input order, with each path as given.  `paths` is read lazily, so it may
+    be a generator of millions of paths; memory stays flat.  A page that
+    cannot be read (missing, a folder, corrupt gzip, more than `max_bytes`
+    bytes, decompressed; None for no limit) yields a FilmParseError in
+    section 'file'.  ``.gz`` files are decompressed.  With ``strict=False``
+    pages are parsed leniently: only unreadable pages give errors, and each
+    Film carries its ``diagnostics``.  With ``jobs=1`` all the work happens
+    in this process.
+    """
+    count = default_jobs() if jobs is None else jobs
+    if count < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    if max_bytes is not None and max_bytes < 0:
+        raise ValueError(f"max_bytes must be at least 0 (or None), not {max_bytes}")
+    total = len(paths) if isinstance(paths, Sized) else None
+    chunk = chunk_size(total, count)
+    parse_pair: Callable[[P], tuple[P, Film | FilmParseError]] = partial(
+        _parse_pair, strict=strict, max_bytes=max_bytes
+    )
+    return ordered_map(parse_pair, paths, count, crashed=_crashed_pair, chunk=chunk)

@@ -1,0 +1,149 @@
+"""The work done for one page in a worker process: read, parse, export, check, serialise.
+
+``page_worker`` gives the picklable function the pool runs for `convert`.
+It produces only what the run's sinks need (``needs``): the JSON text for
+JSON outputs, the export ``record`` dict for table outputs, so neither costs
+anything when unused.  A page with a ``Job.output`` has its text written
+there, atomically, by the worker itself: those writes run on every core and
+the text never crosses back to the main process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from ..atomic import write_atomic
+from ..errors import FilmParseError
+from ..export import dumps, to_dict
+from ..models import Film
+from ..parser import parse_bytes
+from ..schema import SchemaError, check
+from ..sinks._base import RECORD, TEXT, Job, PageResult, Sink
+from ..sources import DEFAULT_MAX_BYTES, page_error, read_page
+
+
+def parse_page(data: bytes, path: str, *, strict: bool = True) -> Film:
+    """The Film of a page's bytes; a FilmParseError names `path`.
+
+    Lenient (``strict=False``): what the parser repaired or left out is in the
+    Film's ``diagnostics``.
+    """
+    try:
+        return parse_bytes(data, strict=strict)
+    except FilmParseError as exc:
+        raise exc.with_path(path) from None
+
+
+def load_page(
+    path: str, *, strict: bool = True, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> tuple[bytes, Film]:
+    """A page file's bytes and its Film; every failure is a FilmParseError naming `path`."""
+    data = read_page(path, max_bytes)
+    return data, parse_page(data, path, strict=strict)
+
+
+def convert_page(
+    job: Job,
+    indent: int | None,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    needs: frozenset[str] = frozenset({TEXT}),
+) -> PageResult:
+    """Convert one page; never raises for a bad page (runs in a worker process).
+
+    The export is to_dict + ``source`` (path and SHA-256 of the page's
+    bytes), schema-checked; its text is '\\n'-ended.
+    """
+    path = job.page.path
+    if job.kept is not None:
+        return PageResult(path, text=job.kept or None, skipped=True)
+    sha256 = None
+    try:
+        data = job.page.read(max_bytes)
+        sha256 = hashlib.sha256(data).hexdigest()
+        film = parse_page(data, path, strict=strict)
+        record = to_dict(film)
+        record["source"] = {"path": path, "sha256": sha256}
+        check(record)
+        text = dumps(record, indent) + "\n" if job.output is not None or TEXT in needs else None
+    except FilmParseError as exc:
+        return PageResult(path, sha256, error=exc)
+    except SchemaError as exc:  # a bug: the export must fit its own schema
+        error = _internal(path, f"the export breaks the schema: {exc}")
+        return PageResult(path, sha256, error=error)
+    except Exception as exc:  # a bug in the parser must not stop the other pages
+        return PageResult(path, sha256, error=_internal(path, f"{type(exc).__name__}: {exc}"))
+    if job.output is not None and text is not None:
+        try:
+            write_atomic(job.output, text)
+        except OSError as exc:
+            return PageResult(
+                path,
+                sha256,
+                error=page_error(
+                    path,
+                    f"cannot write {job.output}: {exc.strerror or exc}",
+                    section="output",
+                    expected="a writable output folder",
+                ),
+                diagnostics=film.diagnostics,
+            )
+        if TEXT not in needs:
+            text = None  # written: it need not travel back
+    return PageResult(
+        path,
+        sha256,
+        record=record if RECORD in needs else None,
+        text=text,
+        diagnostics=film.diagnostics,
+    )
+
+
+def _internal(path: str, what: str) -> FilmParseError:
+    return page_error(
+        path,
+        f"internal error, please report it: {what}",
+        section="internal",
+        expected="no internal error",
+    )
+
+
+def worker_died(path: str) -> FilmParseError:
+    """The error of a page whose worker process died while converting it."""
+    return page_error(
+        path,
+        "the worker process died while converting this page (killed, or out of memory)",
+        section="worker",
+        expected="a page that converts without crashing its worker",
+    )
+
+
+def needs_of(sinks: Iterable[Sink]) -> frozenset[str]:
+    """What the results must carry for these sinks: the union of their ``needs``."""
+    return frozenset().union(*(sink.needs for sink in sinks))
+
+
+def page_worker(
+    indent: int | None,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    needs: frozenset[str] = frozenset({TEXT}),
+) -> Callable[[Job], PageResult]:
+    """The picklable worker function of `convert` for a run's JSON indent, parsing
+    mode, page size limit and sinks' needs (settings of the run, so not
+    repeated in every Job)."""
+    return partial(convert_page, indent=indent, strict=strict, max_bytes=max_bytes, needs=needs)
+
+
+def crashed_job(job: Job) -> PageResult:
+    """The result of a page that killed its worker twice."""
+    return PageResult(job.page.path, error=worker_died(job.page.path))
+
+
+def is_kept(job: Job) -> bool:
+    """Whether a job is cheap enough to run in the main process (resumed: nothing to do)."""
+    return job.kept is not None

@@ -1,0 +1,78 @@
+"""Pages on the local file system: files, folders walked lazily, lists on stdin."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from ._page import Page, page_stem
+
+DEFAULT_GLOB = "*.txt"
+
+
+def find_pages(
+    inputs: Iterable[str],
+    glob: str = DEFAULT_GLOB,
+    *,
+    stdin: Iterable[str] = (),
+    exclude: str | os.PathLike[str] | None = None,
+) -> Iterator[Page]:
+    """Every page named by `inputs`, in a stable order, lazily.
+
+    A file is taken as it is, whatever its name; a folder is walked
+    recursively in name order, taking the files whose name (less a final
+    '.gz') matches `glob`, skipping hidden entries ('.name'), symbolic links
+    to folders and the folder `exclude` (the output folder); '-' reads one
+    input per line from `stdin`.  A folder that cannot be listed is yielded
+    as a page, so that reading it fails and the loss is reported.  Only one
+    folder's listing at a time is held in memory, never the whole tree.
+    """
+    match = re.compile(fnmatch.translate(glob)).match
+    excluded = _identity(exclude) if exclude is not None else None
+    for given in inputs:
+        if given == "-":
+            for line in stdin:
+                path = line.rstrip("\r\n")
+                if path:
+                    yield from _pages_of(path, match, excluded)
+        else:
+            yield from _pages_of(given, match, excluded)
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _pages_of(
+    path: str, match: Callable[[str], object], excluded: tuple[int, int] | None
+) -> Iterator[Page]:
+    if not os.path.isdir(path):
+        yield Page(path, page_stem(path))
+        return
+    stack: list[tuple[str, str]] = [(path, "")]  # (folder, its name below `path`)
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            yield Page(folder, prefix.rstrip("/") or page_stem(folder))
+            continue
+        folders: list[tuple[str, str]] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if excluded is None or _identity(entry.path) != excluded:
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+            elif not entry.is_symlink() or not entry.is_dir():
+                name = entry.name[:-3] if entry.name.lower().endswith(".gz") else entry.name
+                if match(name) or match(entry.name):
+                    yield Page(entry.path, prefix + page_stem(entry.name))
+        stack.extend(reversed(folders))  # files first, then sub-folders, in name order

@@ -390,7 +390,8 @@ def test_explain_leaves_no_line_unexplained(page: Path) -> None:
 def test_explain_of_an_empty_page_says_so() -> None:
     assert explain(b"") == (
         "   (past the last line)                              FP104 no title: the page is empty; "
-        "title set to null\n"
+        "title set to null; FP105 not a film page: no section heading, header line or fact "
+        "line: this is not a film page\n"
         "lines: 0, values: 0, labels: 0, lines with diagnostics: 1\n"
     )
 

@@ -44,11 +44,13 @@ def check_lenient_film(film: Film) -> dict[str, Any]:
     return data
 
 
-def lenient(text: str) -> Film:
+def lenient(text: str, require: bool = False) -> Film:
     """parse(text, strict=False), with the checks every lenient result must pass."""
-    film = filmparse.parse(text, strict=False)
+    film = filmparse.parse(text, strict=False, require_sections=require)
     check_lenient_film(film)
-    tracked, source_map = filmparse.parse_with_source_map(text, strict=False)
+    tracked, source_map = filmparse.parse_with_source_map(
+        text, strict=False, require_sections=require
+    )
     assert tracked == film
     assert unaccounted_lines(text, tracked, source_map) == []
     return film
@@ -62,13 +64,15 @@ def lenient_bytes(data: bytes) -> Film:
     return film
 
 
-def strict(page: str | bytes) -> Film:
-    return filmparse.parse_bytes(page) if isinstance(page, bytes) else filmparse.parse(page)
+def strict(page: str | bytes, require: bool = False) -> Film:
+    if isinstance(page, bytes):
+        return filmparse.parse_bytes(page, require_sections=require)
+    return filmparse.parse(page, require_sections=require)
 
 
-def strict_error(page: str | bytes) -> FilmParseError:
+def strict_error(page: str | bytes, require: bool = False) -> FilmParseError:
     with pytest.raises(FilmParseError) as caught:
-        strict(page)
+        strict(page, require)
     return caught.value
 
 
@@ -93,6 +97,7 @@ class Case:
     strict_at: tuple[int, int] | None = None
     message: str = ""  # a part of the diagnostic's message
     nth: int = 0  # which diagnostic with `code` (0: the first)
+    require: bool = False  # parse with require_sections
 
 
 CASES = [
@@ -157,6 +162,7 @@ CASES = [
         "\n  <html><body>Heat</body></html>\n",
         "FP005", 2, 1, "header",
         {"title": "<html><body>Heat</body></html>"},
+        codes=("FP005", "FP105"),  # and so no film page: a batch counts it failed
         strict_at=(2, 1),
     ),
     Case(
@@ -215,7 +221,25 @@ CASES = [
         "",
         "FP104", 1, 1, "header",
         {"title": None, "cast": []},
+        codes=("FP104", "FP105"),
         strict_at=(1, 1),
+    ),
+    Case(
+        "FP105-no-film-page",
+        "Hello,\nthis is a note,\nnot a film page.\n",
+        "FP105", 1, 1, "header",
+        {"title": "Hello,", "tagline": "this is a note,"},
+        codes=("FP204", "FP105"),  # the verdict on the whole page comes last
+        strict_at=(3, 1),
+    ),
+    Case(
+        "FP106-section-missing",  # only with require_sections
+        "Heat\n\nOverview\n\nA heist.\n\nBackdrop\n",
+        "FP106", 7, 9, "Available Languages",
+        {"overview": "A heist."},
+        strict_at=(7, 9),
+        message="section 'Backdrop': sections 'Available Languages' and the 7 after it are missing",
+        require=True,
     ),
     Case(
         "FP201-impossible-date",
@@ -340,7 +364,7 @@ CASES = [
         "FP204", 8, 1, "Where to Watch",
         {"availability": []},
         codes=("FP202", "FP204", "FP204"),
-        strict_at=(7, 1),  # the grammar stops at the bad line before the visitor sees XX
+        strict_at=(5, 13),  # the first problem in page order, not the grammar's (7:1)
         nth=1,
     ),
     Case(
@@ -359,7 +383,10 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_diagnostic(case: Case) -> None:
-    film = lenient_bytes(case.page) if isinstance(case.page, bytes) else lenient(case.page)
+    if isinstance(case.page, bytes):
+        film = lenient_bytes(case.page)
+    else:
+        film = lenient(case.page, case.require)
     assert [found.code for found in film.diagnostics] == list(case.codes or (case.code,))
     found = [found for found in film.diagnostics if found.code == case.code][case.nth]
     assert (found.line, found.column, found.section) == (case.line, case.column, case.section)
@@ -371,7 +398,8 @@ def test_diagnostic(case: Case) -> None:
     for key, value in case.values.items():
         assert data[key] == value, key
 
-    error = strict_error(case.page)
+    error = strict_error(case.page, case.require)
+    assert error.code in {found.code for found in film.diagnostics}
     if case.strict_at is not None:
         assert (error.line, error.column) == case.strict_at
 

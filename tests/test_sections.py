@@ -19,7 +19,14 @@ MINIMAL = "Heat\n"
 
 
 def test_title_only_page() -> None:
-    film = filmparse.parse(MINIMAL)
+    # A title alone is no film page (issue 11): strict refuses it, lenient
+    # reads the title and says FP105, which makes a batch count it failed.
+    with pytest.raises(filmparse.FilmParseError) as caught:
+        filmparse.parse(MINIMAL)
+    assert caught.value.code == "FP105"
+    film = filmparse.parse(MINIMAL, strict=False)
+    assert [found.code for found in film.diagnostics] == ["FP105"]
+    film = filmparse.parse(MINIMAL + "Watch\n")  # the least that is one
     assert film.title == "Heat"
     assert film.tagline is None and film.release_date is None and film.genres == ()
     assert film.translations == () and film.dialogue == () and film.media == ()
@@ -283,7 +290,7 @@ def test_empty_sections_are_bare_headings() -> None:
 
 
 def test_leading_blank_lines_are_skipped() -> None:
-    assert filmparse.parse("\n\n\nHeat\n").title == "Heat"
+    assert filmparse.parse("\n\n\nHeat\nWatch\n").title == "Heat"
 
 
 def test_film_constructed_by_hand_is_validated() -> None:

@@ -3,10 +3,12 @@
 Every code is stable: scripts may filter on it.  The first digit says what
 kind of trouble it is (0 text and encoding, 1 page structure, 2 a line or a
 value, 3 values that contradict each other).  In strict mode each of these
-is a FilmParseError instead.
+is a FilmParseError instead, with the same code (``FilmParseError.code``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from attrs import field, frozen
 from attrs.validators import ge, in_, instance_of
@@ -22,12 +24,26 @@ CODES = {
     "FP102": "section out of order",
     "FP103": "section repeated",
     "FP104": "no title",
+    "FP105": "not a film page",
+    "FP106": "section missing",
     "FP201": "bad value",
     "FP202": "entry dropped",
     "FP203": "field repeated",
     "FP204": "unparsed line",
     "FP301": "flag does not match country code",
 }
+
+# Codes of strict errors only: a page that cannot be read or written at all.
+ERROR_CODES = {
+    "FP901": "file cannot be read",
+    "FP902": "output cannot be written",
+    "FP903": "internal error",
+    "FP904": "worker died",
+}
+
+# Lenient codes that mean the page is no film page at all: a batch counts a
+# page with one of them as failed, although lenient parse() returned a Film.
+FATAL_CODES = frozenset({"FP005", "FP105"})
 
 
 @frozen
@@ -58,6 +74,11 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.code} [{self.section}] {self.message}"
 
+    @property
+    def fatal(self) -> bool:
+        """Whether this diagnostic says the page is no film page (FATAL_CODES)."""
+        return self.code in FATAL_CODES
+
     def as_record(self) -> dict[str, object]:
         """The diagnostic as a JSON object (a line of the CLI's --errors report)."""
         return {
@@ -68,3 +89,8 @@ class Diagnostic:
             "code": self.code,
             "message": self.message,
         }
+
+
+def first_fatal(diagnostics: Iterable[Diagnostic]) -> Diagnostic | None:
+    """The first diagnostic that makes a lenient page a failure (FATAL_CODES), if any."""
+    return next((found for found in diagnostics if found.code in FATAL_CODES), None)

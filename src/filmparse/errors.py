@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from attrs import frozen
+
 
 class Error(ValueError):
     """The root of every error filmparse raises for bad input (a page, an
@@ -9,13 +11,50 @@ class Error(ValueError):
     catches them all."""
 
 
+# Errors about a page as a whole rather than a place in it (batch.page_error's
+# sections) -> their code, for errors built without one.
+PAGE_CODES = {"file": "FP901", "output": "FP902", "internal": "FP903", "worker": "FP904"}
+
+
+@frozen
+class Problem:
+    """One problem of a page, as a strict error reports it among the others
+    (``FilmParseError.problems``): 1-based line and column, the section, the
+    stable code (the lenient diagnostic's for the same problem), a message
+    and what would have been accepted."""
+
+    line: int
+    column: int
+    code: str
+    section: str
+    message: str
+    expected: str
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.code} [{self.section}] {self.message}"
+
+    def as_record(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "section": self.section,
+            "code": self.code,
+            "message": self.message,
+            "expected": self.expected,
+        }
+
+
 class FilmParseError(Error):
     """A page (or an export) that cannot be read.
 
     ``line`` and ``column`` are 1-based and point into the page as the user
     has it; ``section`` names the part of the page being read and
-    ``expected`` says what would have been accepted there.  ``str(error)``
-    quotes the offending line with a caret under the column.
+    ``expected`` says what would have been accepted there; ``code`` is the
+    stable code of the problem (the one a lenient parse reports for it, see
+    diagnostics.CODES), so that failures can be grouped.  A parse error is
+    the first problem of the page in page order; ``problems`` lists every
+    problem found on the page (this one among them), in page order.
+    ``str(error)`` quotes the offending line with a caret under the column.
     """
 
     def __init__(
@@ -28,6 +67,8 @@ class FilmParseError(Error):
         expected: str,
         source_line: str | None = None,
         path: str | None = None,
+        code: str | None = None,
+        problems: tuple[Problem, ...] = (),
     ) -> None:
         self.message = message
         self.line = line
@@ -36,7 +77,20 @@ class FilmParseError(Error):
         self.expected = expected
         self.source_line = source_line
         self.path = path
+        self.code = code if code is not None else PAGE_CODES.get(section)
+        if not problems and self.code is not None:
+            problems = (self.problem(),)
+        self.problems = problems
         super().__init__(self._render())
+
+    def problem(self) -> Problem:
+        """This error as a Problem record."""
+        return Problem(self.line, self.column, self.code or "", self.section, self.message,
+                       self.expected)  # fmt: skip
+
+    def as_record(self) -> dict[str, object]:
+        """The error as a JSON object (its line of the CLI's --errors report)."""
+        return {"path": self.path, **self.problem().as_record()}
 
     def with_path(self, path: str) -> FilmParseError:
         """The same error, naming the file it came from."""
@@ -48,6 +102,8 @@ class FilmParseError(Error):
             expected=self.expected,
             source_line=self.source_line,
             path=path,
+            code=self.code,
+            problems=self.problems,
         )
 
     def _render(self) -> str:
@@ -87,7 +143,9 @@ def line_and_column(text: str, pos: int) -> tuple[int, int, str]:
     return text.count("\n", 0, pos) + 1, pos - line_start + 1, line_text
 
 
-def error_at(text: str, pos: int, message: str, *, section: str, expected: str) -> FilmParseError:
+def error_at(
+    text: str, pos: int, message: str, *, section: str, expected: str, code: str
+) -> FilmParseError:
     line, column, line_text = line_and_column(text, pos)
     return FilmParseError(
         message,
@@ -96,4 +154,5 @@ def error_at(text: str, pos: int, message: str, *, section: str, expected: str) 
         section=section,
         expected=expected,
         source_line=line_text,
+        code=code,
     )

@@ -53,17 +53,18 @@ class Explanation:
     unaccounted: tuple[int, ...]  # non-blank lines with nothing beside them (parser bugs)
 
 
-def explain(data: bytes, *, width: int = WIDTH) -> str:
+def explain(data: bytes, *, width: int = WIDTH, require_sections: bool = False) -> str:
     """The page `data` (raw bytes, any encoding) line by line, each beside what
-    it fed, and a summary line; '\\n'-ended."""
-    return explanation(data, width=width).text
+    it fed, and a summary line; '\\n'-ended.  ``require_sections``: as for
+    parse(), a page that lacks a section heading gets FP106."""
+    return explanation(data, width=width, require_sections=require_sections).text
 
 
-def explanation(data: bytes, *, width: int = WIDTH) -> Explanation:
+def explanation(data: bytes, *, width: int = WIDTH, require_sections: bool = False) -> Explanation:
     """`explain`, with the counts behind its summary."""
     found: list[Diagnostic] = []
     text = decode(data, found)
-    film, source_map = parse_with_source_map(text, strict=False)
+    film, source_map = parse_with_source_map(text, strict=False, require_sections=require_sections)
     diagnostics = tuple(
         sorted([*found, *film.diagnostics], key=lambda d: (d.line, d.column, d.end_line))
     )

@@ -97,6 +97,7 @@ def decode(data: bytes, diagnostics: list[Diagnostic] | None = None) -> str:
             section="encoding",
             expected="UTF-8 text",
             source_line=shown.decode("utf-8", errors="replace"),
+            code="FP001",
         ) from None
 
 
@@ -207,6 +208,7 @@ def _refusal(text: str, pos: int) -> FilmParseError:
         section="encoding",
         expected="printable text",
         source_line=_printable(shown),
+        code="FP004" if what == "a lone surrogate" else "FP003",
     )
 
 
@@ -292,6 +294,7 @@ def _repair_mojibake(text: str, diagnostics: list[Diagnostic] | None) -> str:
                 section="encoding",
                 expected="correctly decoded UTF-8 text",
                 source_line=line,
+                code="FP002",
             )
         diagnostics.append(
             Diagnostic(

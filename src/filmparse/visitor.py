@@ -146,6 +146,9 @@ class BaseVisitor(_Visitor):
         self.strict = strict
         self.track = track
         self.diagnostics: list[Diagnostic] = []
+        # Lenient: a diagnostic -> the error strict mode raises for it (message,
+        # expected, line, column), where the two differ.
+        self.refusals: dict[Diagnostic, tuple[str, str, int, int]] = {}
         self.spans: dict[str, tuple[int, int]] = {}
         self.labels: list[tuple[str, int, int]] = []
         self._table = self._handlers
@@ -187,20 +190,38 @@ class BaseVisitor(_Visitor):
 
     # -- errors and warnings ---------------------------------------------------
 
-    def error_at(self, pos: int, message: str, *, section: str, expected: str) -> FilmParseError:
-        return error_at(self.text, pos, message, section=section, expected=expected)
+    def error_at(
+        self, pos: int, message: str, *, section: str, expected: str, code: str
+    ) -> FilmParseError:
+        return error_at(self.text, pos, message, section=section, expected=expected, code=code)
 
     def expects(self, name: str) -> str:
         return self.expected.get(name, name.replace("_", " "))
 
-    def refused(self, exc: Exception, pos: int, section: str, name: str) -> FilmParseError:
-        return self.error_at(pos, str(exc), section=section, expected=self.expects(name))
+    def refused(
+        self, exc: Exception, pos: int, section: str, name: str, code: str
+    ) -> FilmParseError:
+        return self.error_at(pos, str(exc), section=section, expected=self.expects(name), code=code)
 
-    def warn(self, code: str, pos: int, message: str, section: str, end: int | None = None) -> None:
-        """A diagnostic at offset `pos`, naming the lines up to offset `end`."""
+    def warn(
+        self,
+        code: str,
+        pos: int,
+        message: str,
+        section: str,
+        end: int | None = None,
+        refusal: tuple[str, str] | tuple[str, str, int] | None = None,
+    ) -> None:
+        """A diagnostic at offset `pos`, naming the lines up to offset `end`;
+        `refusal`: the message, the expectation and (if not `pos`) the offset
+        of strict mode's error for it."""
         line, column, _ = line_and_column(self.text, pos)
         last = line if end is None or end <= pos else self.text.count("\n", 0, end - 1) + 1
-        self.diagnostics.append(Diagnostic(code, message, line, column, section, last))
+        found = Diagnostic(code, message, line, column, section, last)
+        self.diagnostics.append(found)
+        if refusal is not None:
+            at = line_and_column(self.text, refusal[2])[:2] if len(refusal) == 3 else (line, column)
+            self.refusals[found] = (refusal[0], refusal[1], *at)
 
     def unparsed(self, item: Unparsed, section: str, why: str = "") -> None:
         match = item.match
@@ -236,10 +257,11 @@ class BaseVisitor(_Visitor):
             value = _checked(field, raw)
         except ValueError as exc:
             pos = match.start(name) if raw is not None else match.start()
-            error = self.refused(exc, pos, section, name)
+            error = self.refused(exc, pos, section, name, "FP201")
             if self.strict:
                 raise error from None
-            self.warn("FP201", pos, f"{error.message}; {name} set to null", section)
+            refusal = error.message, error.expected
+            self.warn("FP201", pos, f"{error.message}; {name} set to null", section, None, refusal)
             value = None
         if name == "genres" and raw:
             spans = _genre_spans(raw, match.start(name)) or (line_span(match),)
@@ -289,14 +311,19 @@ class BaseVisitor(_Visitor):
                 return cls(**values)
             except (ValueError, TypeError) as exc:
                 pos, message, expected, name = self._first_refusal(cls, values, source, exc)
+            nulled = name is not None and values[name] is not None and _nullable(cls, name)
             if self.strict:
-                raise self.error_at(pos, message, section=section, expected=expected)
-            if name is not None and values[name] is not None and _nullable(cls, name):
-                self.warn("FP201", pos, f"{message}; {name} set to null", section)
+                code = "FP201" if nulled else "FP202"
+                raise self.error_at(pos, message, section=section, expected=expected, code=code)
+            if nulled:
+                assert name is not None
+                self.warn("FP201", pos, f"{message}; {name} set to null", section, None,
+                          (message, expected))  # fmt: skip
                 values = {**values, name: None}
                 continue
             start, end = self.extent(entry) if entry is not None else (pos, pos)
-            self.warn("FP202", start, f"{message}; entry dropped", section, end)
+            self.warn("FP202", start, f"{message}; entry dropped", section, end,
+                      (message, expected, pos))  # fmt: skip
             return None
 
     def free_line(self, match: re.Match[str], section: str) -> Entry:
@@ -305,7 +332,8 @@ class BaseVisitor(_Visitor):
         if line.isspace():  # normalisation blanks these; this guards the model all the same
             if self.strict:
                 raise self.error_at(match.start(), "a line of nothing but spaces",
-                                    section=section, expected="a line of text")  # fmt: skip
+                                    section=section, expected="a line of text",
+                                    code="FP204")  # fmt: skip
             self.unparsed(Unparsed(match), section, "a line of nothing but spaces")
             return Entry(None)
         return Entry(line, (group_span(match, "line"),) if self.track else ())

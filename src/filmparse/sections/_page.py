@@ -85,8 +85,10 @@ class PageVisitor(BaseVisitor):
         if not lines:  # a heading-shaped line with nothing under it: just a stray line
             return Unparsed(heading)
         name = heading.group("heading")
+        strict = f"unknown section {name!r}; strict=False would keep its lines in extra_sections"
         self.warn("FP101", heading.start(), f"unknown section {name!r}: its {len(lines)} line(s) "
-                  "are kept in extra_sections", EXTRA, self.end_of(node))  # fmt: skip
+                  "are kept in extra_sections", EXTRA, self.end_of(node),
+                  (strict, "one of the format's section headings"))  # fmt: skip
         entries = [self.free_line(line.match, EXTRA) for line in lines]
         entries = [entry for entry in entries if entry.value is not None]
         value = Entry((name, entries), (group_span(heading, "heading"),))

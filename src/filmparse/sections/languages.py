@@ -34,8 +34,9 @@ class LanguagesVisitor(BaseVisitor):
         except ValueError as exc:
             at = language.start("language")
             if self.strict:
-                raise self.refused(exc, at, HEADING, "language") from None
-            self.warn("FP202", at, f"{exc}; entry dropped", HEADING, self.end_of(node))
+                raise self.refused(exc, at, HEADING, "language", "FP202") from None
+            self.warn("FP202", at, f"{exc}; entry dropped", HEADING, self.end_of(node),
+                      (str(exc), self.expects("language")))  # fmt: skip
             return Entry(None)
         values = {
             "language": name,

@@ -46,8 +46,9 @@ class WhereToWatchVisitor(BaseVisitor):
             )
             if self.strict:
                 raise self.error_at(country.start("flag"), message, section=HEADING,
-                                    expected=f"the flag {flag}")  # fmt: skip
-            self.warn("FP301", country.start("flag"), f"{message}; the code is kept", HEADING)
+                                    expected=f"the flag {flag}", code="FP301")  # fmt: skip
+            self.warn("FP301", country.start("flag"), f"{message}; the code is kept", HEADING,
+                      None, (message, f"the flag {flag}"))  # fmt: skip
         if not self.track:
             return Entry(availability)
         base = country.start("offers")

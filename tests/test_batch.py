@@ -163,8 +163,8 @@ def test_lenient_run_warns_of_bad_values_and_fails_only_unreadable_pages(
     errors = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
     assert [(e["path"], e["line"], e["severity"], e.get("code")) for e in errors] == [
         (str(tree / "b" / "bad.txt"), 5, "warning", "FP201"),
-        (str(tree / "b" / "broken.txt"), 1, "error", None),
-        (str(tree / "b" / "corrupt.txt.gz"), 1, "error", None),
+        (str(tree / "b" / "broken.txt"), 1, "error", "FP901"),  # issue 11: every error coded
+        (str(tree / "b" / "corrupt.txt.gz"), 1, "error", "FP901"),
     ]
 
 

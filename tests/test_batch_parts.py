@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import filmparse
 from conftest import FIXTURES, REFERENCE
 from filmparse.engine import convert_page, convert_pages, crashed_job, ordered_map, page_worker
 from filmparse.sinks import (
@@ -217,3 +218,49 @@ def test_an_aborted_report_leaves_nothing_and_a_committed_one_appears_whole(
     record: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
     assert (record["path"], record["line"], record["column"]) == (str(BAD), 5, 14)
     assert os.listdir(tmp_path) == ["errors.jsonl"]
+
+
+def test_junk_fails_the_batch_in_lenient_mode_too(tmp_path: Path) -> None:
+    """Issue 11: a random binary file and an HTML page are not films: lenient
+    parse() keeps its promise (a Film with FP105/FP005), the batch counts them failed."""
+    import random
+
+    import filmparse
+    from filmparse.engine._worker import load_page
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    junk = pages / "junk.txt"
+    junk.write_bytes(random.Random(7).randbytes(3000))
+    html = pages / "html.txt"
+    html.write_text("<!DOCTYPE html>\n<html><body>Leaving Las Vegas</body></html>\n")
+    good = pages / "good.txt"
+    good.write_bytes(REFERENCE.read_bytes())
+    for path in (junk, html):
+        film = filmparse.parse_bytes(path.read_bytes(), strict=False)
+        assert {d.code for d in film.diagnostics} & {"FP005", "FP105"}
+        with pytest.raises(filmparse.FilmParseError) as caught:
+            load_page(str(path), strict=False)
+        assert caught.value.code in {"FP005", "FP105"}
+        assert caught.value.path == str(path)
+        assert caught.value.problems
+    results = dict(filmparse.parse_many([junk, html, good], jobs=1, strict=False))
+    assert isinstance(results[junk], filmparse.FilmParseError)
+    assert isinstance(results[html], filmparse.FilmParseError)
+    assert isinstance(results[good], filmparse.Film)
+
+
+def test_fail_on_turns_chosen_warnings_into_failures(tmp_path: Path) -> None:
+    from filmparse.engine._worker import load_page
+
+    page = tmp_path / "bad.txt"
+    text = REFERENCE.read_text(encoding="utf-8")
+    page.write_text(text.replace("Vote Count", "Vote Count lots\nX", 1))
+    assert load_page(str(page), strict=False)[1].diagnostics  # only warnings by default
+    with pytest.raises(filmparse.FilmParseError) as caught:
+        load_page(str(page), strict=False, fail_on={"all"})
+    codes = [problem.code for problem in caught.value.problems]
+    assert caught.value.code == codes[0]
+    with pytest.raises(filmparse.FilmParseError):
+        load_page(str(page), strict=False, fail_on={codes[-1]})
+    assert load_page(str(page), strict=False, fail_on={"FP999"})[1].title

@@ -165,8 +165,8 @@ def test_strict_convert_of_the_same_pages_fails_them_with_severity_error(
         (str(pages / name), "error")
         for name in ("2-keywords.txt", "3-keywords.txt.gz", "4-date.txt")
     ]
-    assert list(records[2]) == [
-        "path", "line", "column", "section", "message", "expected", "severity"
+    assert list(records[2]) == [  # issue 11: strict errors carry their code too
+        "path", "line", "column", "section", "code", "message", "expected", "severity"
     ]  # fmt: skip
 
 
@@ -234,11 +234,13 @@ def test_max_bytes_refuses_larger_pages_plain_and_gzip(
     assert report(errors) == [
         {
             "path": str(pages / "1-good.txt"), "line": 1, "column": 1, "section": "file",
+            "code": "FP901",
             "message": f"the page is {size_of_good:,} bytes, over the limit of 20,000 bytes",
             "expected": "a page of at most 20,000 bytes", "severity": "error",
         },
         {
             "path": str(pages / "3-keywords.txt.gz"), "line": 1, "column": 1, "section": "file",
+            "code": "FP901",
             "message": "the page decompresses to more than the limit of 20,000 bytes",
             "expected": "a page of at most 20,000 bytes", "severity": "error",
         },

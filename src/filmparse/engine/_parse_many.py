@@ -17,18 +17,24 @@ P = TypeVar("P", bound="str | os.PathLike[str]")
 
 
 def _parse_one(
-    path: str | os.PathLike[str], strict: bool, max_bytes: int | None
+    path: str | os.PathLike[str], strict: bool, max_bytes: int | None, require_sections: bool
 ) -> Film | FilmParseError:
     try:
-        return load_page(os.fspath(path), strict=strict, max_bytes=max_bytes)[1]
+        return load_page(
+            os.fspath(path), strict=strict, max_bytes=max_bytes, require_sections=require_sections
+        )[1]
     except FilmParseError as exc:
         return exc
 
 
 def _parse_pair(
-    path: P, *, strict: bool = True, max_bytes: int | None = DEFAULT_MAX_BYTES
+    path: P,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    require_sections: bool = False,
 ) -> tuple[P, Film | FilmParseError]:
-    return path, _parse_one(path, strict, max_bytes)
+    return path, _parse_one(path, strict, max_bytes, require_sections)
 
 
 def _crashed_pair(path: P) -> tuple[P, Film | FilmParseError]:
@@ -42,6 +48,7 @@ def parse_many(
     *,
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    require_sections: bool = False,
 ) -> Iterator[tuple[P, Film | FilmParseError]]:
     """Parse many page files on `jobs` processes (default: every core).
 
@@ -51,8 +58,9 @@ def parse_many(
     cannot be read (missing, a folder, corrupt gzip, more than `max_bytes`
     bytes, decompressed; None for no limit) yields a FilmParseError in
     section 'file'.  ``.gz`` files are decompressed.  With ``strict=False``
-    pages are parsed leniently: only unreadable pages give errors, and each
-    Film carries its ``diagnostics``.  With ``jobs=1`` all the work happens
+    pages are parsed leniently: only unreadable pages and text that is no film
+    page (FATAL_CODES) give errors, and each Film carries its ``diagnostics``.
+    ``require_sections``: see ``parse``.  With ``jobs=1`` all the work happens
     in this process.
     """
     count = default_jobs() if jobs is None else jobs
@@ -63,6 +71,6 @@ def parse_many(
     total = len(paths) if isinstance(paths, Sized) else None
     chunk = chunk_size(total, count)
     parse_pair: Callable[[P], tuple[P, Film | FilmParseError]] = partial(
-        _parse_pair, strict=strict, max_bytes=max_bytes
+        _parse_pair, strict=strict, max_bytes=max_bytes, require_sections=require_sections
     )
     return ordered_map(parse_pair, paths, count, crashed=_crashed_pair, chunk=chunk)

@@ -11,11 +11,12 @@ the text never crosses back to the main process.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import partial
 
 from ..atomic import write_atomic
-from ..errors import FilmParseError
+from ..diagnostics import FATAL_CODES, Diagnostic
+from ..errors import FilmParseError, Problem
 from ..export import dumps, to_dict
 from ..models import Film
 from ..parser import parse_bytes
@@ -24,24 +25,65 @@ from ..sinks._base import RECORD, TEXT, Job, PageResult, Sink
 from ..sources import DEFAULT_MAX_BYTES, page_error, read_page
 
 
-def parse_page(data: bytes, path: str, *, strict: bool = True) -> Film:
+def parse_page(
+    data: bytes,
+    path: str,
+    *,
+    strict: bool = True,
+    require_sections: bool = False,
+    fail_on: Collection[str] = FATAL_CODES,
+) -> Film:
     """The Film of a page's bytes; a FilmParseError names `path`.
 
     Lenient (``strict=False``): what the parser repaired or left out is in the
-    Film's ``diagnostics``.
+    Film's ``diagnostics``, and a page with a diagnostic whose code is in
+    ``fail_on`` fails (by default only those that say it is no film page,
+    FATAL_CODES; ``"all"`` in it: any diagnostic), its error listing every
+    diagnostic in ``problems``.
     """
     try:
-        return parse_bytes(data, strict=strict)
+        film = parse_bytes(data, strict=strict, require_sections=require_sections)
     except FilmParseError as exc:
         raise exc.with_path(path) from None
+    if not strict and film.diagnostics:
+        failing = [d for d in film.diagnostics if "all" in fail_on or d.code in fail_on]
+        if failing:
+            raise _failure(failing[0], film.diagnostics, path)
+    return film
+
+
+def _failure(cause: Diagnostic, diagnostics: tuple[Diagnostic, ...], path: str) -> FilmParseError:
+    """A lenient page's failure: its first failing diagnostic, with every one as a problem."""
+    return FilmParseError(
+        cause.message,
+        line=cause.line,
+        column=cause.column,
+        section=cause.section,
+        expected=_EXPECTED.get(cause.code, "a page without this problem (see --fail-on)"),
+        path=path,
+        code=cause.code,
+        problems=tuple(
+            Problem(d.line, d.column, d.code, d.section, d.message, _EXPECTED.get(d.code, ""))
+            for d in diagnostics
+        ),
+    )
+
+
+_EXPECTED = {code: "a film page in the scraped format" for code in FATAL_CODES}
 
 
 def load_page(
-    path: str, *, strict: bool = True, max_bytes: int | None = DEFAULT_MAX_BYTES
+    path: str,
+    *,
+    strict: bool = True,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    require_sections: bool = False,
+    fail_on: Collection[str] = FATAL_CODES,
 ) -> tuple[bytes, Film]:
     """A page file's bytes and its Film; every failure is a FilmParseError naming `path`."""
     data = read_page(path, max_bytes)
-    return data, parse_page(data, path, strict=strict)
+    film = parse_page(data, path, strict=strict, require_sections=require_sections, fail_on=fail_on)
+    return data, film
 
 
 def convert_page(
@@ -51,6 +93,8 @@ def convert_page(
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     needs: frozenset[str] = frozenset({TEXT}),
+    require_sections: bool = False,
+    fail_on: Collection[str] = FATAL_CODES,
 ) -> PageResult:
     """Convert one page; never raises for a bad page (runs in a worker process).
 
@@ -64,7 +108,9 @@ def convert_page(
     try:
         data = job.page.read(max_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
-        film = parse_page(data, path, strict=strict)
+        film = parse_page(
+            data, path, strict=strict, require_sections=require_sections, fail_on=fail_on
+        )
         record = to_dict(film)
         record["source"] = {"path": path, "sha256": sha256}
         check(record)
@@ -132,11 +178,21 @@ def page_worker(
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     needs: frozenset[str] = frozenset({TEXT}),
+    require_sections: bool = False,
+    fail_on: Collection[str] = FATAL_CODES,
 ) -> Callable[[Job], PageResult]:
     """The picklable worker function of `convert` for a run's JSON indent, parsing
-    mode, page size limit and sinks' needs (settings of the run, so not
-    repeated in every Job)."""
-    return partial(convert_page, indent=indent, strict=strict, max_bytes=max_bytes, needs=needs)
+    mode, page size limit, sinks' needs and page checks (settings of the run,
+    so not repeated in every Job)."""
+    return partial(
+        convert_page,
+        indent=indent,
+        strict=strict,
+        max_bytes=max_bytes,
+        needs=needs,
+        require_sections=require_sections,
+        fail_on=frozenset(fail_on),
+    )
 
 
 def crashed_job(job: Job) -> PageResult:

@@ -29,6 +29,7 @@ def error_record(path: str, error: FilmParseError) -> str:
         "line": error.line,
         "column": error.column,
         "section": error.section,
+        "code": error.code,
         "message": error.message,
         "expected": error.expected,
         "severity": "error",

@@ -66,7 +66,7 @@ def speed(count: int, scratch: Path) -> None:
     start = time.perf_counter()
     with (
         lib.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                         host="127.0.0.1", dashboard_address=None) as cluster,
+                         host="127.0.0.1", dashboard_address=":0") as cluster,
         lib.Client(cluster) as client,
     ):  # fmt: skip
         started = time.perf_counter() - start

@@ -50,7 +50,7 @@ def client(s3: S3) -> Iterator[Any]:
             processes=True,
             threads_per_worker=1,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as cluster,
         lib.Client(cluster) as connected,
     ):

@@ -199,3 +199,28 @@ def test_an_interrupted_client_resumes_with_skip_existing(client: Any, tmp_path:
     assert _parts_text(out) == rows
     assert _manifest(fsspec.filesystem("file"), str(out))["rows"] == PAGES
     _no_partial_parts(out)
+
+
+def test_an_unwritable_destination_stops_the_run(s3: S3, client: Any, pages: Path) -> None:
+    with pytest.raises(filmparse.dask.RunError, match=r"partition \d+ failed: FileNotFoundError"):
+        filmparse.dask.convert(
+            "s3://pages/in/", jsonl="s3://no-such-bucket/rows/", client=client,
+            pages_per_partition=8,
+        )  # fmt: skip
+    _wait_for("the cancelled tasks to go", lambda: not any(client.processing().values()))
+
+
+def test_the_default_client_or_a_local_cluster_is_used(
+    client: Any, pages: Path, tmp_path: Path
+) -> None:
+    rows, _ = one_machine(pages, tmp_path / "cli")
+    # The module's client is the default one: convert finds it.
+    by_default = filmparse.dask.convert(str(pages), jsonl=str(tmp_path / "a"))
+    assert _parts_text(tmp_path / "a") == rows
+    # scheduler="local": a cluster of its own, of `jobs` worker processes, closed after.
+    local = filmparse.dask.convert(
+        str(pages), jsonl=str(tmp_path / "b"), scheduler="local", jobs=1, pages_per_partition=30
+    )
+    assert _parts_text(tmp_path / "b") == rows
+    assert (by_default.partitions, local.partitions) == (1, 2)
+    assert by_default.ok == local.ok == rows.count("\n")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +34,7 @@ from ._distributed._reuse import (
     Film,
     FilmParseError,
     Tally,
+    default_jobs,
     summary_line,
 )
 from ._distributed._run import (
@@ -57,6 +58,7 @@ __all__ = [
 
 DEFAULT_PAGES_PER_PARTITION = 200  # pages of ~30 kB: ~6 MB read and written per task
 TASKS_PER_THREAD = 2  # partitions in flight per worker thread: one running, one queued
+MANIFEST_INPUTS = 1000  # inputs listed in _manifest.json, at most
 
 
 @frozen
@@ -76,8 +78,16 @@ class Summary:
         return summary_line(tally, self.seconds)
 
 
-def _urls(urls: str | Iterable[str]) -> list[str]:
-    return [urls] if isinstance(urls, str) else list(urls)
+def _urls(urls: str | Iterable[str]) -> Iterable[str]:
+    """The inputs, as given: an iterator (say, stdin's lines) is read lazily."""
+    return [urls] if isinstance(urls, str) else urls
+
+
+def _recorded(urls: Iterable[str]) -> list[str] | None:
+    """The inputs the manifest records: a short list, not a stream of millions."""
+    if isinstance(urls, Sequence) and len(urls) <= MANIFEST_INPUTS:
+        return list(urls)
+    return None
 
 
 def _check_size(pages_per_partition: int) -> None:
@@ -118,15 +128,13 @@ def read_pages(
 def _parse_partition(
     partition: Partition, strict: bool, max_bytes: int | None, options: dict[str, Any]
 ) -> list[tuple[str, Film | FilmParseError]]:
-    return [
-        (
-            name,
-            parse_page(name, location, strict=strict, max_bytes=max_bytes, storage_options=options)[
-                1
-            ],
+    pairs: list[tuple[str, Film | FilmParseError]] = []
+    for name, location in zip(partition.names, partition.locations, strict=True):
+        _, parsed = parse_page(
+            name, location, strict=strict, max_bytes=max_bytes, storage_options=options
         )
-        for name, location in zip(partition.names, partition.locations, strict=True)
-    ]
+        pairs.append((name, parsed))
+    return pairs
 
 
 @contextmanager
@@ -140,22 +148,22 @@ def _connect(client: Any, scheduler: str | None, jobs: int | None) -> Iterator[A
     distributed = require("distributed")
     if scheduler is None:
         try:
-            yield distributed.default_client()
-            return
-        except ValueError:
+            current = distributed.default_client()
+        except ValueError:  # none: start a local cluster
             scheduler = "local"
+        else:
+            yield current
+            return
     if scheduler != "local":
         with distributed.Client(scheduler) as connected:
             yield connected
         return
-    from ._distributed._reuse import default_jobs
-
     with (
         distributed.LocalCluster(
             n_workers=jobs or default_jobs(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as connected,
     ):
@@ -180,6 +188,9 @@ def convert(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> Summary:
     """Convert the pages named by `urls` on a Dask cluster; the run's counts.
+
+    `urls`: paths or fsspec URLs of pages and folders (prefixes), or an
+    iterable of them, read lazily (so it may stream, as stdin's lines do).
 
     `jsonl`, `errors`: output folders (paths or URLs) of ``part-NNNNN.jsonl``.
     `client`: a ``distributed.Client`` to run on; else `scheduler` (an address
@@ -229,7 +240,7 @@ def convert(
         bar.close()
     remove_stale_parts(plan, len(reports))
     prepare(outputs, options)  # temporary files of workers that died mid-write
-    write_manifests(plan, reports, {"inputs": names, "glob": glob})
+    write_manifests(plan, reports, {"inputs": _recorded(names), "glob": glob})
     fresh = [report for report in reports if not report.skipped]
     return Summary(
         pages=sum(report.pages for report in reports),

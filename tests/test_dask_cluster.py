@@ -211,9 +211,22 @@ def test_an_unwritable_destination_stops_the_run(s3: S3, client: Any, pages: Pat
 
 
 def test_the_default_client_or_a_local_cluster_is_used(
-    client: Any, pages: Path, tmp_path: Path
+    client: Any, pages: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows, _ = one_machine(pages, tmp_path / "cli")
+    import distributed
+
+    lib: Any = distributed  # untyped constructors
+    with lib.Client(client.scheduler.address, set_as_default=False) as other:
+        # A client given is used, even when none is the default.
+        def no_default() -> None:
+            raise ValueError("No clients found")
+
+        monkeypatch.setattr(distributed.client, "default_client", no_default)
+        given = filmparse.dask.convert(iter([str(pages)]), jsonl=str(tmp_path / "c"), client=other)
+        monkeypatch.undo()
+    assert _parts_text(tmp_path / "c") == rows and given.ok == rows.count("\n")
+    assert _manifest(fsspec.filesystem("file"), str(tmp_path / "c"))["inputs"] is None
     # The module's client is the default one: convert finds it.
     by_default = filmparse.dask.convert(str(pages), jsonl=str(tmp_path / "a"))
     assert _parts_text(tmp_path / "a") == rows

@@ -59,7 +59,7 @@ def submit_all(
 ) -> list[PartitionReport]:
     """Run every partition on the cluster; the reports in partition order."""
     distributed = require("distributed")
-    pending = distributed.as_completed()
+    pending = distributed.as_completed(loop=client.loop)  # not the default client's
     outstanding: dict[str, int] = {}  # future key -> partition number
     futures: dict[str, Any] = {}
     reports: list[PartitionReport] = []

@@ -1,0 +1,242 @@
+"""A partition on a worker: convert its pages and write its parts.
+
+Each output (``jsonl``, ``errors``) is a folder of ``part-NNNNN.jsonl`` files,
+one per partition, every one written even when empty, so that its presence
+says the partition is done.  A part is written whole or not at all: a
+temporary file renamed into place on a file system, one PUT (or one
+multipart upload, completed at once) on an object store.  A partition run
+twice, on a worker that died and on another, writes the same bytes to the
+same names: one copy remains.  Once its parts are written the partition
+leaves a marker, ``<first output>/_partitions/part-NNNNN.json``, with its
+counts and the fingerprint of its pages: resuming skips a partition whose
+marker matches and whose parts are all there.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from attrs import field, frozen
+
+from ._listing import Partition
+from ._optional import url_to_fs
+from ._pages import convert_page
+from ._reuse import PageResult, Sink, error_record, warning_record, write_atomic
+
+MARKERS = "_partitions"
+
+
+class ResumeError(RuntimeError):
+    """The destination holds parts of another run (other pages, other partition size)."""
+
+
+@frozen
+class Output:
+    """One output folder: its kind and where it is (an absolute path or a URL)."""
+
+    kind: str  # "jsonl" or "errors"
+    url: str
+
+    def part_name(self, number: int) -> str:
+        return f"part-{number:05d}.jsonl"
+
+    def join(self, name: str) -> str:
+        return f"{self.url.rstrip('/')}/{name}"
+
+
+@frozen
+class Plan:
+    """The settings of a run that every partition needs."""
+
+    outputs: tuple[Output, ...]
+    pages_per_partition: int
+    strict: bool = True
+    max_bytes: int | None = None
+    storage_options: dict[str, Any] | None = field(default=None, eq=False)
+    skip_existing: bool = False
+
+    def marker(self, number: int) -> str:
+        return self.outputs[0].join(f"{MARKERS}/part-{number:05d}.json")
+
+
+@frozen
+class PartReport:
+    kind: str
+    path: str  # relative to its output folder
+    rows: int
+
+
+@frozen
+class PartitionReport:
+    """What a partition held and wrote (``skipped``: done by an earlier run)."""
+
+    number: int
+    pages: int
+    ok: int
+    failed: int
+    warnings: int
+    parts: tuple[PartReport, ...]
+    skipped: bool = False
+
+
+def put(url: str, text: str, storage_options: dict[str, Any] | None) -> None:
+    """Write `text` at `url` atomically: temp + rename locally, one PUT elsewhere."""
+    fs, path = url_to_fs(url, storage_options)
+    if "file" in _protocols(fs):
+        write_atomic(path, text)
+    else:
+        fs.pipe_file(path, text.encode("utf-8"))
+
+
+def _protocols(fs: Any) -> tuple[str, ...]:
+    return (fs.protocol,) if isinstance(fs.protocol, str) else tuple(fs.protocol)
+
+
+class _LinesPart:
+    """A part of JSON lines, kept in memory (a partition is a few MB) and
+    written in one go on commit."""
+
+    needs: frozenset[str] = frozenset({"text"})
+
+    def __init__(self, url: str, storage_options: dict[str, Any] | None) -> None:
+        self.url = url
+        self.rows = 0
+        self._lines: list[str] = []
+        self._options = storage_options
+
+    def open(self) -> None:
+        self._lines, self.rows = [], 0
+
+    def write(self, result: PageResult) -> None:
+        lines = self.lines(result)
+        self._lines.extend(lines)
+        self.rows += len(lines)
+
+    def lines(self, result: PageResult) -> list[str]:
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        put(self.url, "".join(self._lines), self._options)
+        self._lines = []
+
+    def abort(self) -> None:
+        self._lines = []
+
+
+class JsonlPart(_LinesPart):
+    """The rows of ``--jsonl``: one film per line, the failed pages left out."""
+
+    def lines(self, result: PageResult) -> list[str]:
+        return [result.text] if result.ok and result.text is not None else []
+
+
+class ErrorsPart(_LinesPart):
+    """The rows of ``--errors``: each warning of the page, then its error."""
+
+    needs = frozenset()
+
+    def lines(self, result: PageResult) -> list[str]:
+        rows = [warning_record(result.path, diagnostic) for diagnostic in result.diagnostics]
+        if result.error is not None:
+            rows.append(error_record(result.path, result.error))
+        return rows
+
+
+_SINKS = {"jsonl": JsonlPart, "errors": ErrorsPart}
+
+
+def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
+    """Convert a partition and write its parts and marker (runs on a worker)."""
+    if plan.skip_existing:
+        earlier = done_before(partition, plan)
+        if earlier is not None:
+            return earlier
+    sinks: list[tuple[Output, _LinesPart]] = []
+    for output in plan.outputs:
+        url = output.join(output.part_name(partition.number))
+        sinks.append((output, _SINKS[output.kind](url, plan.storage_options)))
+    interface: list[Sink] = [sink for _, sink in sinks]
+    for sink in interface:
+        sink.open()
+    ok = failed = warnings = 0
+    try:
+        for name, location in zip(partition.names, partition.locations, strict=True):
+            result = convert_page(
+                name,
+                location,
+                strict=plan.strict,
+                max_bytes=plan.max_bytes,
+                storage_options=plan.storage_options,
+            )
+            ok, failed = ok + result.ok, failed + (not result.ok)
+            warnings += len(result.diagnostics)
+            for sink in interface:
+                sink.write(result)
+        for sink in interface:
+            sink.commit()
+    except BaseException:
+        for sink in interface:
+            sink.abort()
+        raise
+    parts = tuple(
+        PartReport(output.kind, output.part_name(partition.number), sink.rows)
+        for output, sink in sinks
+    )
+    report = PartitionReport(partition.number, len(partition.names), ok, failed, warnings, parts)
+    put(plan.marker(partition.number), _marker_text(partition, plan, report), plan.storage_options)
+    return report
+
+
+def _marker_text(partition: Partition, plan: Plan, report: PartitionReport) -> str:
+    record = {
+        "partition": report.number,
+        "fingerprint": partition.fingerprint,
+        "pages_per_partition": plan.pages_per_partition,
+        "pages": report.pages,
+        "ok": report.ok,
+        "failed": report.failed,
+        "warnings": report.warnings,
+        "parts": [{"kind": p.kind, "path": p.path, "rows": p.rows} for p in report.parts],
+    }
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def done_before(partition: Partition, plan: Plan) -> PartitionReport | None:
+    """The report of an earlier run's copy of `partition`, if whole; None to rerun it."""
+    marker = plan.marker(partition.number)
+    fs, path = url_to_fs(marker, plan.storage_options)
+    try:
+        record = json.loads(fs.cat_file(path))
+        earlier = {part["kind"]: part for part in record["parts"]}
+        same = (
+            record["fingerprint"] == partition.fingerprint
+            and record["pages_per_partition"] == plan.pages_per_partition
+        )
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a marker we cannot read: convert the partition again
+    if not same:
+        raise ResumeError(
+            f"{marker}: partition {partition.number} of an earlier run holds other pages "
+            f"(it was cut with pages_per_partition={record['pages_per_partition']}, this run "
+            f"uses {plan.pages_per_partition}, or the inputs changed); resume with the same "
+            "inputs and partition size, or convert into an empty destination"
+        )
+    parts = []
+    for output in plan.outputs:
+        name = output.part_name(partition.number)
+        out_fs, out_path = url_to_fs(output.join(name), plan.storage_options)
+        if output.kind not in earlier or not out_fs.exists(out_path):
+            return None
+        parts.append(PartReport(output.kind, name, int(earlier[output.kind]["rows"])))
+    return PartitionReport(
+        partition.number,
+        int(record["pages"]),
+        int(record["ok"]),
+        int(record["failed"]),
+        int(record["warnings"]),
+        tuple(parts),
+        skipped=True,
+    )

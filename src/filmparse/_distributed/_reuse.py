@@ -1,0 +1,57 @@
+"""Everything the distributed engine takes from the rest of filmparse, in one
+place, so that moving those modules means repointing these imports only.
+
+The engine must write exactly what ``filmparse convert --jsonl/--errors``
+writes for a page, so it reuses the CLI's own pieces rather than copies.
+"""
+
+from __future__ import annotations
+
+from ..atomic import sweep_temps, write_atomic
+from ..cli._summary import Tally
+from ..cli._summary import summary as summary_line
+from ..engine import default_jobs
+from ..engine._worker import _internal as internal
+from ..engine._worker import parse_page as engine_parse_page
+from ..errors import FilmParseError
+from ..export import dumps, to_dict
+from ..models import Film
+from ..schema import SchemaError, check
+from ..sinks import PageResult, Sink
+from ..sinks._report import error_record, warning_record
+from ..sources import (
+    DEFAULT_GLOB,
+    DEFAULT_MAX_BYTES,
+    file_error,
+    find_pages,
+    read_at_most,
+    read_page,
+    too_big,
+)
+
+__all__ = [
+    "DEFAULT_GLOB",
+    "DEFAULT_MAX_BYTES",
+    "Film",
+    "FilmParseError",
+    "PageResult",
+    "SchemaError",
+    "Sink",
+    "Tally",
+    "check",
+    "default_jobs",
+    "dumps",
+    "engine_parse_page",
+    "error_record",
+    "file_error",
+    "find_pages",
+    "internal",
+    "read_at_most",
+    "read_page",
+    "summary_line",
+    "sweep_temps",
+    "to_dict",
+    "too_big",
+    "warning_record",
+    "write_atomic",
+]

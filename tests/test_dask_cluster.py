@@ -1,0 +1,239 @@
+"""filmparse.dask on a real cluster (two worker processes) against a real S3
+endpoint (moto's server on loopback, reached by s3fs over HTTP): the rows are
+those of the one-machine run; a worker killed mid-run and a client
+interrupted mid-run lose no page and double none."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import fsspec
+import pytest
+
+import filmparse
+import filmparse.dask
+from dask_support import S3, copy_fixtures, make_pages, one_machine, read_parts
+from filmparse.engine import parse_many
+
+pytest_plugins = ["conftest_dask"]
+pytestmark = pytest.mark.slow
+
+WAIT = 120.0  # seconds: the longest any step may take before the test fails
+# The fault tests' run: long enough to be hit mid-way, short enough for CI.
+PAGES, PER_PARTITION = 400, 8
+PARTITIONS = PAGES // PER_PARTITION
+
+
+def _upload(s3: S3, folder: Path, prefix: str) -> None:
+    s3.fs.mkdir(prefix.split("/", 1)[0])
+    s3.fs.mkdir("out")
+    s3.fs.put([str(page) for page in sorted(folder.iterdir())], f"{prefix}/")
+
+
+def _wait_for(what: str, check: Any, timeout: float = WAIT) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+def _manifest(fs: Any, folder: str) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads(fs.cat_file(f"{folder}/_manifest.json"))
+    return manifest
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory, s3: S3) -> Path:
+    """The fixture pages (good, bad, lenient) and 40 generated ones, here and in s3://pages/in/."""
+    folder = tmp_path_factory.mktemp("dask") / "in"
+    copy_fixtures(folder)
+    make_pages(folder, 40)
+    _upload(s3, folder, "pages/in")
+    return folder
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_s3_to_s3_and_local_rows_are_the_one_machine_rows(
+    s3: S3, client: Any, pages: Path, tmp_path: Path, strict: bool
+) -> None:
+    lenient = [] if strict else ["--lenient"]
+    rows, errors = one_machine(pages, tmp_path / "cli", *lenient)
+    as_s3 = {f'"{pages}/': '"s3://pages/in/'}  # the pages are named by their URL
+
+    def on_s3(text: str) -> str:
+        for local, remote in as_s3.items():
+            text = text.replace(local, remote)
+        return text
+
+    run = "strict" if strict else "lenient"
+    for jsonl, errs in (
+        (f"s3://out/{run}/rows", f"s3://out/{run}/errors"),
+        (str(tmp_path / "rows"), str(tmp_path / "errors")),
+    ):
+        summary = filmparse.dask.convert(
+            "s3://pages/in/", jsonl=jsonl, errors=errs, client=client, strict=strict,
+            pages_per_partition=8,
+        )  # fmt: skip
+        fs = s3.fs if jsonl.startswith("s3://") else fsspec.filesystem("file")
+        assert read_parts(fs, jsonl) == on_s3(rows)
+        assert read_parts(fs, errs) == on_s3(errors)
+        assert (summary.pages, summary.partitions, summary.skipped) == (59, 8, 0)
+        assert summary.ok == rows.count("\n")
+        assert summary.failed + summary.warnings == errors.count("\n")
+        assert (summary.warnings > 0) is not strict
+        assert str(summary).startswith(f"pages: 59, ok: {summary.ok}, failed: {summary.failed}")
+        manifest = _manifest(fs, jsonl)
+        assert [part["path"] for part in manifest["parts"]] == [
+            f"part-{number:05d}.jsonl" for number in range(8)
+        ]
+        assert [part["pages"] for part in manifest["parts"]] == [8] * 7 + [3]
+        assert sum(part["rows"] for part in manifest["parts"]) == summary.ok == manifest["rows"]
+        assert _manifest(fs, errs)["rows"] == errors.count("\n")
+
+
+def test_read_pages_from_s3_on_the_cluster(s3: S3, client: Any, pages: Path) -> None:
+    got = filmparse.dask.read_pages("s3://pages/in/", pages_per_partition=10).compute()
+    paths = sorted(str(path) for path in pages.iterdir())
+    expected = list(parse_many(paths, jobs=1))
+    assert [path for path, _ in got] == [f"s3://pages/in/{Path(p).name}" for p in paths]
+    for (name, mine), (path, theirs) in zip(got, expected, strict=True):
+        if isinstance(theirs, filmparse.Film):
+            assert isinstance(mine, filmparse.Film)
+            assert filmparse.to_dict(mine) == filmparse.to_dict(theirs)
+        else:
+            assert isinstance(mine, filmparse.FilmParseError)
+            assert str(mine) == str(theirs).replace(path, name)
+
+
+def _no_partial_parts(folder: Path) -> None:
+    assert not [p.name for p in folder.rglob(".*")], "a temporary file was left behind"
+    for part in folder.glob("part-*.jsonl"):
+        text = part.read_text(encoding="utf-8")
+        assert not text or text.endswith("\n")
+        for row in text.splitlines():
+            json.loads(row)
+
+
+def test_a_worker_killed_mid_run_loses_no_page(client: Any, tmp_path: Path) -> None:
+    make_pages(tmp_path / "in", PAGES, seed=1)
+    rows, _ = one_machine(tmp_path / "in", tmp_path / "cli", "-j", "2")
+    out = tmp_path / "rows"
+    markers = out / "_partitions"
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["summary"] = filmparse.dask.convert(
+                str(tmp_path / "in"), jsonl=str(out), client=client,
+                pages_per_partition=PER_PARTITION,
+            )  # fmt: skip
+        except BaseException as exc:  # reported by the test below
+            outcome["error"] = exc
+
+    before = client.run(os.getpid)
+    worker = threading.Thread(target=run)
+    worker.start()
+    _wait_for("the first partition", lambda: markers.is_dir() and any(markers.iterdir()))
+    busy = {address for address, tasks in client.processing().items() if tasks}
+    victim = next(iter(busy or before))
+    os.kill(before[victim], signal.SIGKILL)
+    done_at_kill = len(list(markers.iterdir()))
+    worker.join(WAIT)
+    assert not worker.is_alive() and "error" not in outcome, outcome
+    assert done_at_kill < PARTITIONS, "the run ended before the worker was killed"
+    _wait_for("the nanny to restart the worker", lambda: len(client.run(os.getpid)) == 2)
+    assert before[victim] not in client.run(os.getpid).values()
+    summary = outcome["summary"]
+    assert (summary.pages, summary.ok, summary.partitions) == (PAGES, PAGES, PARTITIONS)
+    assert _parts_text(out) == rows  # every page, once, in order
+    _no_partial_parts(out)
+
+
+def _parts_text(folder: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("part-*.jsonl")))
+
+
+def test_an_interrupted_client_resumes_with_skip_existing(client: Any, tmp_path: Path) -> None:
+    make_pages(tmp_path / "in", PAGES, seed=2)
+    rows, _ = one_machine(tmp_path / "in", tmp_path / "cli", "-j", "2")
+    out, errs = tmp_path / "rows", tmp_path / "errors"
+    script = (
+        "import sys, filmparse.dask\n"
+        "filmparse.dask.convert(sys.argv[1], jsonl=sys.argv[2], errors=sys.argv[3], "
+        f"scheduler=sys.argv[4], pages_per_partition={PER_PARTITION})\n"
+    )
+    run = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "in"), str(out), str(errs),
+         client.scheduler.address],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        markers = out / "_partitions"
+        _wait_for("three partitions", lambda: len(list(markers.glob("*.json"))) >= 3)
+        run.send_signal(signal.SIGINT)
+        _, stderr = run.communicate(timeout=WAIT)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode != 0 and "KeyboardInterrupt" in stderr
+    assert not (out / "_manifest.json").exists()
+    _wait_for("the cancelled tasks to go", lambda: not any(client.processing().values()))
+    done = len(list(markers.iterdir()))
+    assert 3 <= done < PARTITIONS
+    _no_partial_parts(out)
+    summary = filmparse.dask.convert(
+        str(tmp_path / "in"), jsonl=str(out), errors=str(errs), client=client,
+        pages_per_partition=PER_PARTITION, skip_existing=True,
+    )  # fmt: skip
+    assert summary.skipped >= 3 * PER_PARTITION and summary.skipped % PER_PARTITION == 0
+    assert summary.skipped + summary.ok == summary.pages == PAGES
+    assert _parts_text(out) == rows
+    assert _manifest(fsspec.filesystem("file"), str(out))["rows"] == PAGES
+    _no_partial_parts(out)
+
+
+def test_an_unwritable_destination_stops_the_run(s3: S3, client: Any, pages: Path) -> None:
+    with pytest.raises(filmparse.dask.RunError, match=r"partition \d+ failed: FileNotFoundError"):
+        filmparse.dask.convert(
+            "s3://pages/in/", jsonl="s3://no-such-bucket/rows/", client=client,
+            pages_per_partition=8,
+        )  # fmt: skip
+    _wait_for("the cancelled tasks to go", lambda: not any(client.processing().values()))
+
+
+def test_the_default_client_or_a_local_cluster_is_used(
+    client: Any, pages: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows, _ = one_machine(pages, tmp_path / "cli")
+    import distributed
+
+    lib: Any = distributed  # untyped constructors
+    with lib.Client(client.scheduler.address, set_as_default=False) as other:
+        # A client given is used, even when none is the default.
+        def no_default() -> None:
+            raise ValueError("No clients found")
+
+        monkeypatch.setattr(distributed.client, "default_client", no_default)
+        given = filmparse.dask.convert(iter([str(pages)]), jsonl=str(tmp_path / "c"), client=other)
+        monkeypatch.undo()
+    assert _parts_text(tmp_path / "c") == rows and given.ok == rows.count("\n")
+    assert _manifest(fsspec.filesystem("file"), str(tmp_path / "c"))["inputs"] is None
+    # The module's client is the default one: convert finds it.
+    by_default = filmparse.dask.convert(str(pages), jsonl=str(tmp_path / "a"))
+    assert _parts_text(tmp_path / "a") == rows
+    # scheduler="local": a cluster of its own, of `jobs` worker processes, closed after.
+    local = filmparse.dask.convert(
+        str(pages), jsonl=str(tmp_path / "b"), scheduler="local", jobs=1, pages_per_partition=30
+    )
+    assert _parts_text(tmp_path / "b") == rows
+    assert (by_default.partitions, local.partitions) == (1, 2)
+    assert by_default.ok == local.ok == rows.count("\n")

@@ -19,6 +19,7 @@ paths relative to their entry until then.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
@@ -28,7 +29,7 @@ from parsimonious.expressions import Sequence as AllOf
 from parsimonious.nodes import Node, NodeVisitor, RegexNode
 
 from .diagnostics import Diagnostic
-from .errors import FilmParseError, error_at, line_and_column
+from .errors import FilmParseError, error_at
 from .models import Film
 
 T = TypeVar("T")
@@ -46,6 +47,7 @@ class Entry(NamedTuple):
 
 
 Pair = tuple[str, Entry]  # a Film field and its entry
+_NEWLINE = re.compile("\n")
 
 
 class Part(NamedTuple):
@@ -149,6 +151,7 @@ class BaseVisitor(_Visitor):
         self.spans: dict[str, tuple[int, int]] = {}
         self.labels: list[tuple[str, int, int]] = []
         self._table = self._handlers
+        self._line_starts: list[int] | None = None
 
     # -- dispatch ------------------------------------------------------------
 
@@ -196,10 +199,23 @@ class BaseVisitor(_Visitor):
     def refused(self, exc: Exception, pos: int, section: str, name: str) -> FilmParseError:
         return self.error_at(pos, str(exc), section=section, expected=self.expects(name))
 
+    def _starts(self) -> list[int]:
+        """The offset where each line starts, built at the first diagnostic:
+        counting newlines from offset 0 for each one made a page of many of
+        them quadratic (issue 10)."""
+        if self._line_starts is None:
+            self._line_starts = [0, *(hit.end() for hit in _NEWLINE.finditer(self.text))]
+        return self._line_starts
+
+    def line_of(self, pos: int) -> int:
+        """The 1-based line of offset `pos`."""
+        return bisect_right(self._starts(), pos)
+
     def warn(self, code: str, pos: int, message: str, section: str, end: int | None = None) -> None:
         """A diagnostic at offset `pos`, naming the lines up to offset `end`."""
-        line, column, _ = line_and_column(self.text, pos)
-        last = line if end is None or end <= pos else self.text.count("\n", 0, end - 1) + 1
+        line = self.line_of(pos)
+        column = pos - self._starts()[line - 1] + 1
+        last = line if end is None or end <= pos else self.line_of(end - 1)
         self.diagnostics.append(Diagnostic(code, message, line, column, section, last))
 
     def unparsed(self, item: Unparsed, section: str, why: str = "") -> None:

@@ -11,7 +11,7 @@ from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
 from ..models import OFFERS, Availability
-from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from ..visitor import BaseVisitor, Entry, OffsetSpan, Pair, Unparsed, group_span
 from ._spec import Section
 
 if TYPE_CHECKING:
@@ -63,25 +63,41 @@ class WhereToWatchVisitor(BaseVisitor):
 
     def visit_lenient_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         entries: list[Entry] = []
+        # Offers cut off from the last country (by a bad line) and their spans:
+        # added to it once, when the next country or the section's end comes.
+        # Evolving the Availability at each offer was quadratic (issue 10).
+        offers: list[str] = []
+        spans: list[OffsetSpan] = []
         for item in children[1]:
             if isinstance(item, Unparsed):
                 word = item.match.group("line")
                 unknown = f"unknown offer {word!r} (offers are {', '.join(OFFERS)})"
                 self.unparsed(item, HEADING, unknown if word.isalpha() else "")
             elif isinstance(item, Entry):
+                _add_offers(entries, offers, spans)
                 entries.append(item)
             elif entries and entries[-1].value is not None:  # an offer cut off from its country
-                last = entries[-1]
-                offer = item.group("offer").lower()
-                span = (f".offers[{len(last.value.offers)}]", item.start(), item.end("offer"))
-                entries[-1] = Entry(attrs.evolve(last.value, offers=(*last.value.offers, offer)),
-                                    (*last.spans, span) if self.track else ())  # fmt: skip
+                offers.append(item.group("offer").lower())
+                if self.track:
+                    index = len(entries[-1].value.offers) + len(offers) - 1
+                    spans.append((f".offers[{index}]", item.start(), item.end("offer")))
             else:
                 self.unparsed(Unparsed(item), HEADING, "an offer line with no country above it")
+        _add_offers(entries, offers, spans)
         return [(FIELD, Entry(entries))]
 
     def visit_unknown_offer(self, node: Node, children: Sequence[Any]) -> Unparsed:
         return Unparsed(children[1])
+
+
+def _add_offers(entries: list[Entry], offers: list[str], spans: list[OffsetSpan]) -> None:
+    """The offers read since the last country, added to it (the lists emptied)."""
+    if offers:
+        last = entries[-1]
+        country = attrs.evolve(last.value, offers=(*last.value.offers, *offers))
+        entries[-1] = Entry(country, (*last.spans, *spans))
+        offers.clear()
+        spans.clear()
 
 
 def write(film: Film, page: PageWriter) -> None:

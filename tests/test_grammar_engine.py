@@ -2,7 +2,8 @@
 
 Every rule must read what it reads under parsimonious' default engine, the
 regex module, on real pages and on generated lines; and the block rule
-dialogue_lines must read exactly what dialogue_line repeated reads.
+dialogue_lines (and lenient mode's dialogue_block) must read exactly what
+dialogue_line repeated reads.
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def test_dialogue_lines_reads_what_dialogue_line_repeated_reads(text: str) -> No
     block = rule_regex("dialogue_lines").match(text)
     assert block is not None
     assert block.end() == _one_by_one(text)
+    # Lenient mode's block: the same lines, and no match where there is none.
+    lenient = rule_regex("dialogue_block").match(text)
+    assert (lenient.end() if lenient else 0) == block.end()
 
 
 def test_a_media_kind_with_combining_marks_is_refused_where_it_stands(reference_text: str) -> None:

@@ -10,7 +10,7 @@ import attrs
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
-from ..models import OFFERS, Availability
+from ..models import OFFERS, Availability, from_grammar
 from ..visitor import BaseVisitor, Entry, OffsetSpan, Pair, Unparsed, group_span
 from ._spec import Section
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 HEADING = "Where to Watch"
 FIELD = "availability"
 _OFFER_SPELLING = {"stream": "Stream"}  # as the site writes them
+_COUNTRY_OF = from_grammar(Availability)
 _OFFERS = tuple(_OFFER_SPELLING.get(offer, offer) for offer in OFFERS)
 
 
@@ -35,7 +36,9 @@ class WhereToWatchVisitor(BaseVisitor):
             "country_name": country.group("country_name"),
             "offers": tuple(country.group("offers").lower().split()),
         }
-        availability = self.build(Availability, HEADING, values, country, node)
+        availability = _COUNTRY_OF(*values.values())
+        if availability is None:  # build() says which field refused and where
+            availability = self.build(Availability, HEADING, values, country, node)
         if availability is None:
             return Entry(None)
         flag = codes.flag_for(availability.country_code)

@@ -28,12 +28,17 @@ class DialogueVisitor(BaseVisitor):
 
     def visit_dialogue_lines(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
         lines = rule_regex("dialogue_line").finditer(self.text, node.start, node.end)
-        return [self._dialogue_line(match) for match in lines]
+        if self.track:
+            return [self._dialogue_line(match) for match in lines]
+        # The common case, inlined: a page's largest section, one call a line less.
+        # The groups are the fields, in order: positional is 2x faster than by name.
+        built = [(_LINE_OF(*match.groups()), match) for match in lines]
+        return [Entry(line) if line is not None else self._dialogue_line(match)
+                for line, match in built]  # fmt: skip
 
     visit_dialogue_block = visit_dialogue_lines
 
     def _dialogue_line(self, match: re.Match[str]) -> Entry:
-        # The groups are the fields, in order: positional is 2x faster than by name.
         line = _LINE_OF(*match.groups())
         if line is None:  # build() says which field refused and where
             line = self.build(DialogueLine, HEADING, match.groupdict(), match)

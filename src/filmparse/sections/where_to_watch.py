@@ -10,6 +10,7 @@ import attrs
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
+from ..grammar import rule_regex
 from ..models import OFFERS, Availability, from_grammar
 from ..visitor import BaseVisitor, Entry, OffsetSpan, Pair, Unparsed, group_span
 from ._spec import Section
@@ -29,8 +30,14 @@ class WhereToWatchVisitor(BaseVisitor):
     def visit_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return [(FIELD, Entry(children[1]))]
 
+    def visit_watch_countries(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        countries = rule_regex("watch_country").finditer(self.text, node.start, node.end)
+        return [self._country(country, country) for country in countries]
+
     def visit_watch_country(self, node: RegexNode, children: Sequence[Any]) -> Entry:
-        country = node.match
+        return self._country(node.match, node)
+
+    def _country(self, country: re.Match[str], entry: Node | re.Match[str]) -> Entry:
         values = {
             "country_code": country.group("country_code"),
             "country_name": country.group("country_name"),
@@ -38,7 +45,7 @@ class WhereToWatchVisitor(BaseVisitor):
         }
         availability = _COUNTRY_OF(*values.values())
         if availability is None:  # build() says which field refused and where
-            availability = self.build(Availability, HEADING, values, country, node)
+            availability = self.build(Availability, HEADING, values, country, entry)
         if availability is None:
             return Entry(None)
         flag = codes.flag_for(availability.country_code)

@@ -112,6 +112,9 @@ def _checked(field: attrs.Attribute[Any], raw: Any) -> Any:
     return value
 
 
+_FILM_FIELDS = attrs.fields_dict(Film)  # looked up once, not at each header line
+
+
 def _nullable(cls: type, name: str) -> bool:
     return "None" in str(attrs.fields_dict(cls)[name].type)
 
@@ -247,7 +250,7 @@ class BaseVisitor(_Visitor):
         """Convert and check the one named group of a header or fact line."""
         name = next(iter(match.re.groupindex))
         raw = match.group(name)
-        field = getattr(attrs.fields(Film), name)
+        field = _FILM_FIELDS[name]
         try:
             value = _checked(field, raw)
         except ValueError as exc:

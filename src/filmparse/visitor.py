@@ -203,9 +203,8 @@ class BaseVisitor(_Visitor):
         return self.error_at(pos, str(exc), section=section, expected=self.expects(name))
 
     def _starts(self) -> list[int]:
-        """The offset where each line starts, built at the first diagnostic:
-        counting newlines from offset 0 for each one made a page of many of
-        them quadratic (issue 10)."""
+        """Where each line starts, built at the first diagnostic (counting
+        newlines from offset 0 for each made many of them quadratic)."""
         if self._line_starts is None:
             self._line_starts = [0, *(hit.end() for hit in _NEWLINE.finditer(self.text))]
         return self._line_starts

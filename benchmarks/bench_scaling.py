@@ -1,6 +1,6 @@
 """Parse time against page size: is it linear?  And the hostile pages.
 
-Run by hand:  .venv/bin/python benchmarks/bench_scaling.py [--rounds N]
+Run by hand:  .venv/bin/python benchmarks/bench_scaling.py [--rounds N] [--no-growth]
 
 Grows the reference page to 1x, 10x and 200x its size (its dialogue repeated)
 and times strict and lenient parsing of each, medians of repeated runs, with
@@ -11,6 +11,9 @@ objects it left tracked by the collector, the cause of the rise.  Times are
 CPU time (time.process_time): the machine is shared.  Then times the hardening pages
 of the test suite (one 5 MB line, 100,000 dialogue lines, a heading repeated
 1,000 times, every section out of order) in both modes, saying what each gave.
+Then (issue 10) each lenient rule and diagnostic path of growth_pages.py at 1x,
+4x and 16x its size: the best CPU time of a few runs and the growth ratios,
+which tests/test_linear_time.py bounds.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from functools import partial
 from pathlib import Path
 
 import filmparse
+from growth_pages import CASES
 
 PAGE = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "leaving-las-vegas.txt"
 HEADINGS = ("Overview", "Backdrop", "Available Languages", "Where to Watch", "Cast", "Crew",
@@ -104,6 +108,34 @@ def linearity(rounds: int, factors: tuple[int, ...] = (1, 10, 200)) -> None:
               f"target (rise within 20%): {'met' if rise <= 0.2 else 'not met'}")  # fmt: skip
 
 
+def growth(rounds: int, factors: tuple[int, ...] = (1, 4, 16)) -> None:
+    """Lenient time of each growth case at each size, and its ratio to 1x."""
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    header = " ".join(f"{f'x{f} ms':>9}" for f in factors)
+    ratios = " ".join(f"{f'x{f}/x1':>7}" for f in factors[1:])
+    print(f"{'lenient path':50} {header} {ratios}  us/kB x1 -> x{factors[-1]}")
+    for name, case in CASES.items():
+        parse = filmparse.parse_with_source_map if case.source_map else filmparse.parse
+        times, sizes = [], []
+        for factor in factors:
+            page = case.page(factor)
+            run = partial(parse, page, strict=False)
+            run()  # warm-up, and the grammar built
+            times.append(min(_cpu(run) for _ in range(max(2, rounds // factor + 1))))
+            sizes.append(len(page.encode("utf-8", "surrogatepass")) / 1000)
+        shown = " ".join(f"{t * 1e3:9.1f}" for t in times)
+        grown = " ".join(f"{t / times[0]:7.1f}" for t in times[1:])
+        per_kb = f"{times[0] * 1e6 / sizes[0]:.0f} -> {times[-1] * 1e6 / sizes[-1]:.0f}"
+        print(f"{name:50} {shown} {grown}  {per_kb}")
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
 def outcome(text: str, strict: bool) -> str:
     try:
         film = filmparse.parse(text, strict=strict)
@@ -116,11 +148,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 200])
-    parser.add_argument("--no-hostile", action="store_true", help="only the linear-time check")
+    parser.add_argument("--no-hostile", action="store_true", help="only the linear-time checks")
+    parser.add_argument("--no-growth", action="store_true", help="skip the 1x/4x/16x lenient paths")
     args = parser.parse_args()
     text = PAGE.read_text(encoding="utf-8")
 
     linearity(args.rounds, tuple(args.factors))
+    if not args.no_growth:
+        print()
+        growth(args.rounds)
     if args.no_hostile:
         return
 

@@ -2,7 +2,8 @@
 
 Every rule must read what it reads under parsimonious' default engine, the
 regex module, on real pages and on generated lines; and the block rule
-dialogue_lines must read exactly what dialogue_line repeated reads.
+dialogue_lines (and lenient mode's dialogue_block) must read exactly what
+dialogue_line repeated reads.
 """
 
 from __future__ import annotations
@@ -81,9 +82,9 @@ def test_dialogue_line_groups_are_the_model_fields_in_order() -> None:
     )
 
 
-def _one_by_one(text: str) -> int:
-    """Where dialogue_line, repeated, stops reading."""
-    line = rule_regex("dialogue_line")
+def _one_by_one(text: str, rule: str = "dialogue_line") -> int:
+    """Where `rule`, repeated, stops reading."""
+    line = rule_regex(rule)
     pos = 0
     while (match := line.match(text, pos)) is not None:
         pos = match.end()
@@ -97,6 +98,19 @@ def test_dialogue_lines_reads_what_dialogue_line_repeated_reads(text: str) -> No
     block = rule_regex("dialogue_lines").match(text)
     assert block is not None
     assert block.end() == _one_by_one(text)
+    # Lenient mode's block: the same lines, and no match where there is none.
+    lenient = rule_regex("dialogue_block").match(text)
+    assert (lenient.end() if lenient else 0) == block.end()
+
+
+@given(st.lists(st.one_of(st.text(ALPHABET, max_size=20), st.sampled_from(
+    ["\U0001f1fa\U0001f1f8 United States [US]", "\U0001f1eb\U0001f1f7 France [FR]", "X Y [Z]",
+     "Stream", "rent", "BUY", "Free", "ads", "lease", "X [Y]", "X Y [", "\n"])), max_size=10
+).map("\n".join))
+def test_watch_countries_reads_what_watch_country_repeated_reads(text: str) -> None:
+    block = rule_regex("watch_countries").match(text)
+    assert block is not None
+    assert block.end() == _one_by_one(text, "watch_country")
 
 
 def test_a_media_kind_with_combining_marks_is_refused_where_it_stands(reference_text: str) -> None:

@@ -7,15 +7,17 @@ valid however it was built: by the parser, from JSON, or by hand.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, TypeVar
 
+import attrs
 from attrs import field, frozen
 from attrs.validators import deep_iterable, in_, instance_of, optional
 
 from . import values as v
 from .diagnostics import Diagnostic
 
+T = TypeVar("T")
 OFFERS = ("stream", "rent", "buy", "free", "ads")
 OUTCOMES = ("won", "nominated")
 CEREMONIES = ("Oscar",)
@@ -168,3 +170,61 @@ class Film:
     diagnostics: tuple[Diagnostic, ...] = field(
         default=(), converter=_tuple, validator=_tuple_of(Diagnostic), eq=False
     )
+
+
+# -- entries the grammar has read --------------------------------------------
+
+# What the grammar guarantees of the text it gives these fields (by class):
+# a str of one line, since every regex group stops at "\n" and normalisation
+# leaves no "\r" (and the dialogue speaker's group holds no colon).  Their
+# converters only strip (values.text) and their validators refuse only an
+# empty value, a line break or (the speaker) a colon, so a value that is
+# non-empty once stripped is what the constructor would store.  No other
+# guarantee is assumed: every other field runs its converter and validator.
+GRAMMAR_LINES: Mapping[type, frozenset[str]] = {
+    DialogueLine: frozenset({"speaker", "text"}),
+    Availability: frozenset({"country_name"}),
+}
+
+
+def _built(cls: type) -> Callable[..., Any]:
+    lines = GRAMMAR_LINES[cls]
+    names: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    body = ["    entry = new(cls)"]
+    for i, attribute in enumerate(attrs.fields(cls)):
+        names[f"set{i}"] = getattr(cls, attribute.name).__set__
+        if attribute.name in lines:
+            body += [f"    if type(v{i}) is not str or not (v{i} := v{i}.strip()):",
+                     "        return None"]  # fmt: skip
+        else:
+            names[f"a{i}"], names[f"c{i}"], names[f"f{i}"] = (
+                attribute, attribute.converter, attribute.validator)  # fmt: skip
+            body += ["    try:",
+                     f"        v{i} = c{i}(v{i})" if attribute.converter else "        pass",
+                     f"        f{i}(entry, a{i}, v{i})" if attribute.validator else "",
+                     "    except (ValueError, TypeError):",
+                     "        return None"]  # fmt: skip
+        body.append(f"    set{i}(entry, v{i})")
+    arguments = ", ".join(f"v{i}" for i in range(len(attrs.fields(cls))))
+    source = "\n".join([f"def build({arguments}):", *filter(None, body), "    return entry"])
+    exec(compile(source, f"<from_grammar {cls.__name__}>", "exec"), names)
+    build: Callable[..., Any] = names["build"]
+    return build
+
+
+def from_grammar(cls: type[T]) -> Callable[..., T | None]:
+    """A builder of `cls` for entries the grammar has read: called with the
+    field values in order, it gives what cls(...) would, or None when in doubt.
+
+    Fields in GRAMMAR_LINES[cls] are only stripped (see there); the others run
+    their converter and validator as the constructor does.  None (a value
+    empty once stripped, or refused) means: call the constructor, or the
+    visitor's build(), for the error and where it stands.  The builder is
+    written out for its class, as attrs writes the constructor: a loop over
+    the fields cost more than the checks it saves.  Models built by hand or
+    from JSON always go through the constructor.
+    """
+    return _BUILDERS[cls]
+
+
+_BUILDERS: dict[type, Callable[..., Any]] = {cls: _built(cls) for cls in GRAMMAR_LINES}

@@ -22,14 +22,15 @@ import reprlib
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 import orjson
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from .errors import Error
+
+if TYPE_CHECKING:  # jsonschema is imported when a message is needed (~90 ms of start-up)
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = "film.schema.json"
 INT64_MAX = 2**63 - 1  # the schema's bound on every integer: an int64 column holds it
@@ -53,6 +54,8 @@ def json_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
     schema = json_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -229,7 +232,7 @@ def _message(error: ValidationError) -> str:
 
 @lru_cache(maxsize=1)
 def _fast_validator() -> Any:
-    _validator()  # the reference implementation vets the schema first
+    # (The reference implementation vets the schema in tests/test_reference_page.py.)
     return jsonschema_rs.validator_for(json_schema(), validate_formats=True)
 
 

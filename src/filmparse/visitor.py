@@ -19,6 +19,7 @@ paths relative to their entry until then.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
@@ -28,7 +29,7 @@ from parsimonious.expressions import Sequence as AllOf
 from parsimonious.nodes import Node, NodeVisitor, RegexNode
 
 from .diagnostics import Diagnostic
-from .errors import FilmParseError, error_at, line_and_column
+from .errors import FilmParseError, error_at
 from .models import Film
 
 T = TypeVar("T")
@@ -46,6 +47,7 @@ class Entry(NamedTuple):
 
 
 Pair = tuple[str, Entry]  # a Film field and its entry
+_NEWLINE = re.compile("\n")
 
 
 class Part(NamedTuple):
@@ -110,6 +112,9 @@ def _checked(field: attrs.Attribute[Any], raw: Any) -> Any:
     return value
 
 
+_FILM_FIELDS = attrs.fields_dict(Film)  # looked up once, not at each header line
+
+
 def _nullable(cls: type, name: str) -> bool:
     return "None" in str(attrs.fields_dict(cls)[name].type)
 
@@ -152,6 +157,7 @@ class BaseVisitor(_Visitor):
         self.spans: dict[str, tuple[int, int]] = {}
         self.labels: list[tuple[str, int, int]] = []
         self._table = self._handlers
+        self._line_starts: list[int] | None = None
 
     # -- dispatch ------------------------------------------------------------
 
@@ -203,6 +209,22 @@ class BaseVisitor(_Visitor):
     ) -> FilmParseError:
         return self.error_at(pos, str(exc), section=section, expected=self.expects(name), code=code)
 
+    def _starts(self) -> list[int]:
+        """Where each line starts, built at the first diagnostic (counting
+        newlines from offset 0 for each made many of them quadratic)."""
+        if self._line_starts is None:
+            self._line_starts = [0, *(hit.end() for hit in _NEWLINE.finditer(self.text))]
+        return self._line_starts
+
+    def line_of(self, pos: int) -> int:
+        """The 1-based line of offset `pos`."""
+        return bisect_right(self._starts(), pos)
+
+    def line_column(self, pos: int) -> tuple[int, int]:
+        """The 1-based line and column of offset `pos`."""
+        line = self.line_of(pos)
+        return line, pos - self._starts()[line - 1] + 1
+
     def warn(
         self,
         code: str,
@@ -215,12 +237,12 @@ class BaseVisitor(_Visitor):
         """A diagnostic at offset `pos`, naming the lines up to offset `end`;
         `refusal`: the message, the expectation and (if not `pos`) the offset
         of strict mode's error for it."""
-        line, column, _ = line_and_column(self.text, pos)
-        last = line if end is None or end <= pos else self.text.count("\n", 0, end - 1) + 1
+        line, column = self.line_column(pos)
+        last = line if end is None or end <= pos else self.line_of(end - 1)
         found = Diagnostic(code, message, line, column, section, last)
         self.diagnostics.append(found)
         if refusal is not None:
-            at = line_and_column(self.text, refusal[2])[:2] if len(refusal) == 3 else (line, column)
+            at = self.line_column(refusal[2]) if len(refusal) == 3 else (line, column)
             self.refusals[found] = (refusal[0], refusal[1], *at)
 
     def unparsed(self, item: Unparsed, section: str, why: str = "") -> None:
@@ -252,7 +274,7 @@ class BaseVisitor(_Visitor):
         """Convert and check the one named group of a header or fact line."""
         name = next(iter(match.re.groupindex))
         raw = match.group(name)
-        field = getattr(attrs.fields(Film), name)
+        field = _FILM_FIELDS[name]
         try:
             value = _checked(field, raw)
         except ValueError as exc:

@@ -52,7 +52,7 @@ class PageVisitor(BaseVisitor):
         shown = self.headings
         if part.name in first_seen:
             end = part.end  # the repeated section's lines: the map names only the first's
-            line = self.text.count("\n", 0, first_seen[part.name]) + 1
+            line = self.line_of(first_seen[part.name])
             message = (
                 f"section {shown[part.name]!r} appears again (first on line {line}); "
                 "its entries are added to the first's"
@@ -147,7 +147,7 @@ class PageVisitor(BaseVisitor):
                 if self.track and first is None:
                     self.spans["$.overview"] = start, end
             return
-        line = self.text.count("\n", 0, first_at) + 1
+        line = self.line_of(first_at)
         self.warn(
             "FP203",
             start,

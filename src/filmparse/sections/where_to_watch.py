@@ -10,8 +10,9 @@ import attrs
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
-from ..models import OFFERS, Availability
-from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from ..grammar import rule_regex
+from ..models import OFFERS, Availability, from_grammar
+from ..visitor import BaseVisitor, Entry, OffsetSpan, Pair, Unparsed, group_span
 from ._spec import Section
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 HEADING = "Where to Watch"
 FIELD = "availability"
 _OFFER_SPELLING = {"stream": "Stream"}  # as the site writes them
+_COUNTRY_OF = from_grammar(Availability)
 _OFFERS = tuple(_OFFER_SPELLING.get(offer, offer) for offer in OFFERS)
 
 
@@ -28,14 +30,22 @@ class WhereToWatchVisitor(BaseVisitor):
     def visit_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return [(FIELD, Entry(children[1]))]
 
+    def visit_watch_countries(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        countries = rule_regex("watch_country").finditer(self.text, node.start, node.end)
+        return [self._country(country, country) for country in countries]
+
     def visit_watch_country(self, node: RegexNode, children: Sequence[Any]) -> Entry:
-        country = node.match
+        return self._country(node.match, node)
+
+    def _country(self, country: re.Match[str], entry: Node | re.Match[str]) -> Entry:
         values = {
             "country_code": country.group("country_code"),
             "country_name": country.group("country_name"),
             "offers": tuple(country.group("offers").lower().split()),
         }
-        availability = self.build(Availability, HEADING, values, country, node)
+        availability = _COUNTRY_OF(*values.values())
+        if availability is None:  # build() says which field refused and where
+            availability = self.build(Availability, HEADING, values, country, entry)
         if availability is None:
             return Entry(None)
         flag = codes.flag_for(availability.country_code)
@@ -64,25 +74,41 @@ class WhereToWatchVisitor(BaseVisitor):
 
     def visit_lenient_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         entries: list[Entry] = []
+        # Offers cut off from the last country (by a bad line) and their spans:
+        # added to it once, when the next country or the section's end comes.
+        # Evolving the Availability at each offer was quadratic (issue 10).
+        offers: list[str] = []
+        spans: list[OffsetSpan] = []
         for item in children[1]:
             if isinstance(item, Unparsed):
                 word = item.match.group("line")
                 unknown = f"unknown offer {word!r} (offers are {', '.join(OFFERS)})"
                 self.unparsed(item, HEADING, unknown if word.isalpha() else "")
             elif isinstance(item, Entry):
+                _add_offers(entries, offers, spans)
                 entries.append(item)
             elif entries and entries[-1].value is not None:  # an offer cut off from its country
-                last = entries[-1]
-                offer = item.group("offer").lower()
-                span = (f".offers[{len(last.value.offers)}]", item.start(), item.end("offer"))
-                entries[-1] = Entry(attrs.evolve(last.value, offers=(*last.value.offers, offer)),
-                                    (*last.spans, span) if self.track else ())  # fmt: skip
+                offers.append(item.group("offer").lower())
+                if self.track:
+                    index = len(entries[-1].value.offers) + len(offers) - 1
+                    spans.append((f".offers[{index}]", item.start(), item.end("offer")))
             else:
                 self.unparsed(Unparsed(item), HEADING, "an offer line with no country above it")
+        _add_offers(entries, offers, spans)
         return [(FIELD, Entry(entries))]
 
     def visit_unknown_offer(self, node: Node, children: Sequence[Any]) -> Unparsed:
         return Unparsed(children[1])
+
+
+def _add_offers(entries: list[Entry], offers: list[str], spans: list[OffsetSpan]) -> None:
+    """The offers read since the last country, added to it (the lists emptied)."""
+    if offers:
+        last = entries[-1]
+        country = attrs.evolve(last.value, offers=(*last.value.offers, *offers))
+        entries[-1] = Entry(country, (*last.spans, *spans))
+        offers.clear()
+        spans.clear()
 
 
 def write(film: Film, page: PageWriter) -> None:

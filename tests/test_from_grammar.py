@@ -1,0 +1,76 @@
+"""models.from_grammar: the parser's builders give what the constructors give.
+
+They skip only what GRAMMAR_LINES says the grammar guarantees (one line of
+text, no colon in a speaker); these tests hold them to it on the values the
+grammar's own regexes let through, and check that the fields they trust have
+the converter and validators that claim rests on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from filmparse import values as v
+from filmparse.grammar import rule_regex
+from filmparse.models import GRAMMAR_LINES, OFFERS, Availability, DialogueLine, from_grammar
+
+# One line as a regex group can give it: no "\n" and no "\r" (normalised away).
+LINE = st.text(st.characters(blacklist_characters="\n\r"))
+
+
+def constructed(cls: type, *values: Any) -> object | None:
+    try:
+        built: object = cls(*values)
+    except (ValueError, TypeError):
+        return None
+    return built
+
+
+@pytest.mark.parametrize("cls", list(GRAMMAR_LINES))
+def test_the_trusted_fields_only_strip_and_refuse_empty_lines(cls: type) -> None:
+    for name in GRAMMAR_LINES[cls]:
+        field = attrs.fields_dict(cls)[name]
+        converter: object = field.converter
+        assert converter is v.text
+        assert field.validator in (v.line, v.speaker)
+
+
+@given(speaker=LINE.map(lambda s: s.replace(":", "")), text=LINE)
+def test_a_dialogue_line_is_built_as_the_constructor_builds_it(speaker: str, text: str) -> None:
+    assert from_grammar(DialogueLine)(speaker, text) == constructed(DialogueLine, speaker, text)
+
+
+@given(st.from_regex(rule_regex("dialogue_line"), fullmatch=True))
+def test_every_line_the_grammar_reads_builds_the_same(line: str) -> None:
+    match = rule_regex("dialogue_line").fullmatch(line)
+    assert match is not None
+    if "\r" not in line:  # normalisation leaves none
+        built = from_grammar(DialogueLine)(*match.groups())
+        assert built == constructed(DialogueLine, *match.groups())
+
+
+@given(
+    code=st.sampled_from(["US", "fr", " de ", "ZZ", "", "U S"]),
+    name=LINE,
+    offers=st.lists(st.sampled_from([*OFFERS, "Stream", "\u017ftream", "lease"]), max_size=4),
+)
+def test_a_country_is_built_as_the_constructor_builds_it(
+    code: str, name: str, offers: list[str]
+) -> None:
+    # The offers, and the code, are checked as the constructor checks them:
+    # the grammar's case-blind regex also lets a long s through ("ſtream").
+    built = from_grammar(Availability)(code, name, tuple(offers))
+    assert built == constructed(Availability, code, name, tuple(offers))
+
+
+def test_models_built_by_hand_still_validate() -> None:
+    with pytest.raises(ValueError, match="colon"):
+        DialogueLine("A: B", "text")
+    with pytest.raises(ValueError, match="empty"):
+        DialogueLine(" ", "text")
+    assert from_grammar(DialogueLine)(" ", "text") is None

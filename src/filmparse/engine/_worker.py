@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from ..atomic import write_atomic
+from ..diagnostics import Diagnostic
 from ..errors import FilmParseError
 from ..export import dumps, to_dict
 from ..models import Film
@@ -51,11 +52,13 @@ def convert_page(
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     needs: frozenset[str] = frozenset({TEXT}),
+    fail_on: frozenset[str] = frozenset(),
 ) -> PageResult:
     """Convert one page; never raises for a bad page (runs in a worker process).
 
     The export is to_dict + ``source`` (path and SHA-256 of the page's
-    bytes), schema-checked; its text is '\\n'-ended.
+    bytes), schema-checked; its text is '\\n'-ended.  A lenient page with a
+    warning whose code is in `fail_on` fails (nothing written), its warnings kept.
     """
     path = job.page.path
     if job.kept is not None:
@@ -65,6 +68,11 @@ def convert_page(
         data = job.page.read(max_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
         film = parse_page(data, path, strict=strict)
+        failing = [diagnostic for diagnostic in film.diagnostics if diagnostic.code in fail_on]
+        if failing:
+            return PageResult(
+                path, sha256, error=failed_on(path, failing[0]), diagnostics=film.diagnostics
+            )
         record = to_dict(film)
         record["source"] = {"path": path, "sha256": sha256}
         check(record)
@@ -102,6 +110,20 @@ def convert_page(
     )
 
 
+def failed_on(path: str, diagnostic: Diagnostic) -> FilmParseError:
+    """The error of a page failed by ``--fail-on``: its first chosen warning."""
+    error = FilmParseError(
+        f"{diagnostic.code} {diagnostic.message} (a warning chosen to fail the page)",
+        line=diagnostic.line,
+        column=diagnostic.column,
+        section=diagnostic.section,
+        expected=f"no {diagnostic.code} warning",
+        path=path,
+    )
+    vars(error)["code"] = diagnostic.code  # FilmParseError.code, as strict errors get one
+    return error
+
+
 def _internal(path: str, what: str) -> FilmParseError:
     return page_error(
         path,
@@ -132,11 +154,19 @@ def page_worker(
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     needs: frozenset[str] = frozenset({TEXT}),
+    fail_on: frozenset[str] = frozenset(),
 ) -> Callable[[Job], PageResult]:
     """The picklable worker function of `convert` for a run's JSON indent, parsing
     mode, page size limit and sinks' needs (settings of the run, so not
     repeated in every Job)."""
-    return partial(convert_page, indent=indent, strict=strict, max_bytes=max_bytes, needs=needs)
+    return partial(
+        convert_page,
+        indent=indent,
+        strict=strict,
+        max_bytes=max_bytes,
+        needs=needs,
+        fail_on=fail_on,
+    )
 
 
 def crashed_job(job: Job) -> PageResult:

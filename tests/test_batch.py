@@ -241,7 +241,7 @@ def test_glob_selects_files_in_folders(tree: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["-o", "OUT", "--jsonl", "ROWS"], "not allowed with argument"),
-        (["--skip-existing"], "--skip-existing needs -o DIR or --jsonl FILE"),
+        (["--skip-existing"], "--skip-existing needs -o DIR, --jsonl FILE or --parquet DIR"),
         (["--jsonl", "-", "--skip-existing"], "--skip-existing needs"),
         (["-j", "0"], "at least 1"),
         (["--glob", "*.nothing"], "no pages in"),

@@ -5,6 +5,7 @@ streaming validate, render of every JSONL row, a closed stdout, repeated --glob,
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -197,8 +198,8 @@ def test_fail_on_turns_chosen_warnings_into_page_failures(tmp_path: Path, output
     )
     assert written == (["leaving-las-vegas.json"] if output == "-o" else ["Leaving Las Vegas"])
     report = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
-    failed = [(r["path"], r["line"]) for r in report if r["severity"] == "error"]
-    assert failed == [(pages[1], 47), (pages[2], 49)]  # its first chosen warning
+    failed = [(r["path"], r["line"], r["code"]) for r in report if r["severity"] == "error"]
+    assert failed == [(pages[1], 47, "FP301"), (pages[2], 49, "FP103")]  # first chosen warning
     assert sum(r["severity"] == "warning" for r in report) == 12  # every warning kept
 
 
@@ -245,3 +246,18 @@ def test_report_goes_on_past_a_bad_line(tmp_path: Path) -> None:
     assert f"filmparse: error: {errors}:2: " in result.stderr
     assert result.stdout.splitlines()[1].split() == ["FP204", "warning", "2", "unparsed", "line",
                                                      "p.txt:3"]  # fmt: skip
+
+
+@pytest.mark.slow
+def test_validate_memory_stays_flat_on_a_large_jsonl(tmp_path: Path) -> None:
+    export = tmp_path / "large.jsonl"
+    with export.open("w", encoding="utf-8") as out:
+        for _ in range(1500):  # ~55 MB: loaded whole, it took ~6x that in RSS
+            out.write(GOOD_ROW + "\n")
+    command = [sys.executable, "-m", "filmparse", "validate", str(export)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    assert child.stderr is not None
+    assert child.stderr.read() == b"1500 checked, 1500 valid, 0 invalid\n"
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert usage.ru_maxrss < 150_000, usage.ru_maxrss  # kB: far less than the file

@@ -26,7 +26,10 @@ def _check_usage(args: argparse.Namespace, usage: argparse.ArgumentParser) -> in
         usage.error("no inputs: name pages or folders, - for a page on stdin, or --files-from")
     resumable = args.output is not None or args.parquet is not None
     if args.skip_existing and not resumable and args.jsonl in (None, "-"):
-        usage.error("--skip-existing needs -o DIR or --jsonl FILE to know what is done")
+        usage.error(
+            "--skip-existing needs -o DIR, --jsonl FILE or --parquet DIR to know what is done"
+            " (--duckdb replaces the rows of pages converted again)"
+        )
     if args.fail_on and not args.lenient:
         usage.error("--fail-on needs --lenient (in strict mode every problem fails the page)")
     if args.output is not None:

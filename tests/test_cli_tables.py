@@ -124,6 +124,19 @@ def test_duckdb_again_replaces_rows_and_parquet_again_is_refused(converted: Path
     assert "Traceback" not in again.stderr
 
 
+def test_duckdb_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    shutil.copy(REFERENCE, page)
+    other = tmp_path / "films.json"  # DuckDB would read it as a database of its own, in memory
+    other.write_text('{"title": "kept"}\n', encoding="utf-8")
+    for target, message in [(other, "not a DuckDB database"), (tmp_path / "no" / "f.duckdb", "")]:
+        result = run("convert", str(page), "--duckdb", str(target))
+        assert result.returncode == 2, result.stderr
+        assert f"cannot write {target}: " in result.stderr and message in result.stderr
+        assert "Traceback" not in result.stderr
+    assert other.read_text(encoding="utf-8") == '{"title": "kept"}\n'
+
+
 def test_pages_per_part_needs_parquet(tmp_path: Path) -> None:
     result = run("convert", str(REFERENCE), "--jsonl", "-", "--pages-per-part", "3")
     assert result.returncode == 2 and "--pages-per-part needs --parquet" in result.stderr

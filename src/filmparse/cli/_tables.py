@@ -22,9 +22,7 @@ def table_sink(args: argparse.Namespace, usage: argparse.ArgumentParser) -> Sink
         if args.parquet is not None:
             return _parquet(args, usage)
         if args.duckdb is not None:
-            from ..sinks._duckdb import DuckDBSink
-
-            return DuckDBSink(args.duckdb)
+            return _duckdb_sink(args.duckdb)
     except MissingExtraError as exc:
         usage.error(str(exc))
     return None
@@ -53,3 +51,30 @@ def _parquet(args: argparse.Namespace, usage: argparse.ArgumentParser) -> Sink:
         pages_per_part=args.pages_per_part or DEFAULT_PAGES_PER_PART,
         skip_existing=args.skip_existing,
     )
+
+
+def _duckdb_sink(path: str) -> Sink:
+    from ..sinks import _duckdb  # MissingExtraError when duckdb is missing
+
+    class DuckDBOutput(_duckdb.DuckDBSink):
+        """The DuckDB sink, its open failures (no such folder, not a database, locked
+        by another process) an OSError naming the file, as the other outputs' are."""
+
+        def open(self) -> None:
+            import duckdb  # there: the sink module imported it
+
+            # DuckDB opens some other files (JSON, CSV) as a database of its own, in
+            # memory: the rows would be lost without a word.  Its files say DUCK at 8.
+            try:
+                with open(self.path, "rb") as existing:
+                    header = existing.read(12)
+            except FileNotFoundError:
+                header = b""
+            if header and header[8:12] != b"DUCK":
+                raise OSError(0, "this file is not a DuckDB database", self.path)
+            try:
+                super().open()
+            except duckdb.Error as exc:
+                raise OSError(0, str(exc), self.path) from exc
+
+    return DuckDBOutput(path)

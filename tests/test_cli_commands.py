@@ -5,7 +5,6 @@ streaming validate, render of every JSONL row, a closed stdout, repeated --glob,
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -254,10 +253,17 @@ def test_validate_memory_stays_flat_on_a_large_jsonl(tmp_path: Path) -> None:
     with export.open("w", encoding="utf-8") as out:
         for _ in range(1500):  # ~55 MB: loaded whole, it took ~6x that in RSS
             out.write(GOOD_ROW + "\n")
-    command = [sys.executable, "-m", "filmparse", "validate", str(export)]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    assert child.stderr is not None
-    assert child.stderr.read() == b"1500 checked, 1500 valid, 0 invalid\n"
-    assert os.waitstatus_to_exitcode(status) == 0
-    assert usage.ru_maxrss < 150_000, usage.ru_maxrss  # kB: far less than the file
+    # VmHWM, the peak RSS of this process image (ru_maxrss would carry over the
+    # forked test runner's across exec).
+    code = (
+        "import sys; from filmparse.cli import main; status = main(sys.argv[1:]); "
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
+        "print(int(hwm.split()[1])); sys.exit(status)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "validate", str(export)],
+        capture_output=True, text=True, timeout=WAIT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "1500 checked, 1500 valid, 0 invalid\n"
+    assert int(result.stdout) < 150_000, result.stdout  # kB: far less than the file

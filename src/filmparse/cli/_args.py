@@ -55,7 +55,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
     convert = commands.add_parser(
         "convert",
-        help="parse pages and write JSON",
+        help="parse pages and write JSON (or Parquet, DuckDB tables)",
         description="Convert pages to JSON on every core. Exit status: 0 all converted, "
         "1 some pages failed, 2 usage error, 130 interrupted.",
     )
@@ -175,9 +175,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "render",
         help="write exported films back as pages",
         description="Write an exported film back as a page. A .jsonl file gives every "
-        f"row's page, in order, each after a line holding only a form feed ({SEPARATOR!r}) "
-        "but the first. - reads the export from stdin (as JSONL). Exit status: 0 all "
-        "rendered, 1 some rows could not be, 2 usage error.",
+        "row's page, in order, with a line holding only a form feed (\\f) between two. "
+        "- reads the export from stdin (as JSONL). Exit status: 0 all rendered, 1 some "
+        "rows could not be (each reported with its line), 2 usage error.",
     )
     render.add_argument(
         "film", metavar="FILE", help="an exported film (.json), a .jsonl of them, or - for stdin"

@@ -1,6 +1,6 @@
 """Table outputs: pages/s of Parquet and DuckDB beside JSONL, and peak memory.
 
-Run by hand:  .venv/bin/python benchmarks/bench_tables.py [--counts 10000 100000]
+Run by hand:  .venv/bin/python benchmarks/bench_tables.py [--counts 10000 100000] [--cli [-j N]]
 
 Generates N distinct pages (bench_batch's generator: the reference page with
 its title, facts and dialogue order changed), then converts them once per
@@ -10,6 +10,11 @@ write the JSONL line, the Parquet sink or the DuckDB sink.  Prints wall time,
 pages/s, the ratio to JSONL, and the child's peak RSS
 (``resource.getrusage`` via ``os.wait4``).  Target: Parquet at least as fast as
 JSONL; peak RSS the same at every N (memory flat).
+
+``--cli`` times the command instead, as a user runs it: ``filmparse convert
+PAGES -q -j N --jsonl FILE`` (then ``--parquet DIR``, ``--duckdb FILE``), wall
+time from start to exit (start-up and workers included), peak RSS of its
+largest process (the parent, or a worker it waited for).
 """
 
 from __future__ import annotations
@@ -67,13 +72,22 @@ def child(kind: str, pages: str, out: str) -> None:
     print(f"{time.perf_counter() - start:.3f}")
 
 
-def run(kind: str, pages: Path, out: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one child converting `pages` to `kind`."""
-    command = [sys.executable, __file__, "--child", kind, str(pages), str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    seconds = float(process.stdout.read())
+def run(kind: str, pages: Path, out: Path, jobs: int | None = None) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one child converting `pages` to `kind`
+    (the command with `jobs` workers when `jobs` is given)."""
+    if jobs is not None:
+        command = [sys.executable, "-m", "filmparse", "convert", str(pages), "-q"]
+        command += ["-j", str(jobs), f"--{kind}", str(out)]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, text=True)
+    else:
+        command = [sys.executable, __file__, "--child", kind, str(pages), str(out)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        seconds = float(process.stdout.read())
     _, status, usage = os.wait4(process.pid, 0)
+    if jobs is not None:
+        seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
@@ -83,6 +97,12 @@ def run(kind: str, pages: Path, out: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument(
+        "--cli", action="store_true", help="time `filmparse convert` itself, per output"
+    )
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=1, help="with --cli: worker processes (default 1)"
+    )
     parser.add_argument(
         "--child", nargs=3, metavar=("KIND", "PAGES", "OUT"), help=argparse.SUPPRESS
     )
@@ -99,7 +119,7 @@ def main() -> None:
             base = None
             for kind in FORMATS:
                 out = Path(scratch) / f"out-{count}.{kind}"
-                seconds, rss = run(kind, pages, out)
+                seconds, rss = run(kind, pages, out, args.jobs if args.cli else None)
                 rate = count / seconds
                 base = base or rate
                 cells = (

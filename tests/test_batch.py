@@ -158,7 +158,7 @@ def test_lenient_run_warns_of_bad_values_and_fails_only_unreadable_pages(
     result = run("convert", "--lenient", str(tree), "-o", str(out), "--errors", str(report))
     assert result.returncode == 1, result.stderr  # broken.txt and corrupt.txt.gz
     summary = result.stderr.strip().splitlines()[-1]
-    assert summary.startswith("pages: 7, ok: 5, failed: 2, warnings: 1, ")
+    assert summary.startswith("pages: 7, ok: 5, failed: 2, warnings: 1 (FP201 1), ")
     assert outputs(out)["b/bad.json"]["release_date"] is None
     errors = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
     assert [(e["path"], e["line"], e["severity"], e.get("code")) for e in errors] == [
@@ -223,7 +223,7 @@ def test_output_dir_is_the_same_with_one_or_two_jobs(tree: Path, tmp_path: Path)
 def test_jsonl_to_stdout_and_paths_from_stdin(tree: Path) -> None:
     listed = [tree / "b" / "zipped.txt.gz", tree / "b" / "bad.txt", tree / "a"]
     stdin = "".join(f"{path}\n" for path in listed)
-    result = run("convert", "-", "--jsonl", "-", "--glob", "*.txt", stdin=stdin)
+    result = run("convert", "--files-from", "-", "--jsonl", "-", "--glob", "*.txt", stdin=stdin)
     assert result.returncode == 1, result.stderr
     sources = [json.loads(line)["source"]["path"] for line in result.stdout.splitlines()]
     a = tree / "a"
@@ -241,7 +241,7 @@ def test_glob_selects_files_in_folders(tree: Path, tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["-o", "OUT", "--jsonl", "ROWS"], "not allowed with argument"),
-        (["--skip-existing"], "--skip-existing needs -o DIR or --jsonl FILE"),
+        (["--skip-existing"], "--skip-existing needs -o DIR, --jsonl FILE or --parquet DIR"),
         (["--jsonl", "-", "--skip-existing"], "--skip-existing needs"),
         (["-j", "0"], "at least 1"),
         (["--glob", "*.nothing"], "no pages in"),
@@ -268,8 +268,8 @@ def test_an_output_that_cannot_be_opened_leaves_no_temp_file_of_the_others(
 
 
 def test_empty_stdin_list_is_a_usage_error() -> None:
-    result = run("convert", "-", "--jsonl", "-", stdin="")
-    assert result.returncode == 2 and "the list on stdin is empty" in result.stderr
+    result = run("convert", "--files-from", "-", "--jsonl", "-", stdin="")
+    assert result.returncode == 2 and "the list of --files-from is empty" in result.stderr
 
 
 def test_skip_existing_resumes_and_sweeps_stale_temp_files(tmp_path: Path) -> None:
@@ -300,10 +300,17 @@ def test_jsonl_resume_gives_the_file_of_an_uninterrupted_run(tree: Path, tmp_pat
     assert "skipped: 5" in result.stderr
 
 
-def test_quiet_prints_errors_but_no_summary(tree: Path, tmp_path: Path) -> None:
-    result = run("convert", str(tree), "-o", str(tmp_path / "out"), "--quiet")
+def test_quiet_prints_one_line_of_failures_and_no_error_paragraphs(
+    tree: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "errors.jsonl"
+    result = run("convert", str(tree), "-o", str(tmp_path / "out"), "-q", "--errors", str(report))
     assert result.returncode == 1
-    assert "impossible date" in result.stderr and "pages:" not in result.stderr
+    # The errors are in the report; on the terminal one line counts them.
+    assert result.stderr == f"filmparse: 3 of 7 pages failed; see {report}\n"
+    assert len(report.read_text(encoding="utf-8").splitlines()) == 3
+    quiet_ok = run("convert", str(tree / "a"), "-o", str(tmp_path / "ok"), "-q")
+    assert (quiet_ok.returncode, quiet_ok.stderr) == (0, "")
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:

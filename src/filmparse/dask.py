@@ -74,8 +74,12 @@ class Summary:
     seconds: float
 
     def __str__(self) -> str:
-        tally = Tally(ok=self.ok, failed=self.failed, skipped=self.skipped, warnings=self.warnings)
-        return summary_line(tally, self.seconds)
+        tally = Tally(ok=self.ok, failed=self.failed, skipped=self.skipped)
+        line = summary_line(tally, self.seconds)
+        if self.warnings:  # (the parts have the codes; the counts by code are not gathered)
+            head, _, rate = line.rpartition(", ")
+            line = f"{head}, warnings: {self.warnings}, {rate}"
+        return line
 
 
 def _urls(urls: str | Iterable[str]) -> Iterable[str]:

@@ -1,40 +1,60 @@
-"""The `filmparse` command: convert pages to JSON, explain a page, print the schema
-or the grammar, render and validate exports.  One module per command or concern."""
+"""The `filmparse` command: convert pages to JSON or tables, explain a page, print the
+schema or the grammar, render and validate exports, count a run's problems.  One
+module per command or concern.
+
+`-` means the same everywhere: the input itself on stdin (a page for convert and
+explain, JSONL for validate, render and report), or stdout for an output.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Sequence
 
+from .._tables_api import table_schemas
 from ..grammar import grammar_text
 from ..schema import json_schema
 from ._args import build_parser, size
-from ._console import EXIT_INTERRUPTED, EXIT_OK, PROG, write_out
+from ._console import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, PROG, silence_stdout, write_out
 from ._convert import convert
 from ._explain import explain
 from ._exports import render, validate
+from ._report import report
 
 __all__ = ["main", "size"]
+
+
+def _schema(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
+    if not args.tables:
+        write_out(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    try:
+        write_out(table_schemas())
+    except ImportError as exc:  # MissingExtraError: pyarrow
+        usage.error(str(exc))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     usage, convert_usage = build_parser()
     args = usage.parse_args(argv)
-    if args.command == "schema":
-        print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
-        return EXIT_OK
-    if args.command == "grammar":
-        write_out(grammar_text())
-        return EXIT_OK
-    if args.command == "render":
-        return render(args)
-    if args.command == "validate":
-        return validate(args)
-    if args.command == "explain":
-        return explain(args)
+    commands = {"render": render, "validate": validate, "explain": explain, "report": report}
     try:
+        if args.command == "schema":
+            return _schema(args, usage)
+        if args.command == "grammar":
+            write_out(grammar_text())
+            return EXIT_OK
+        if args.command in commands:
+            return commands[args.command](args)
         return convert(args, convert_usage)
+    except BrokenPipeError:  # `filmparse validate ... | head -1`: the reader left
+        silence_stdout()
+        return EXIT_FAILED
     except KeyboardInterrupt:
+        if args.command != "convert":
+            return EXIT_INTERRUPTED
         print(f"{PROG}: aborted; the files written so far are whole", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 
+from ..diagnostics import CODES
 from ..engine import default_jobs
 from ..sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES
 
@@ -55,16 +55,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
 
     convert = commands.add_parser(
         "convert",
-        help="parse pages and write JSON",
+        help="parse pages and write JSON (or Parquet, DuckDB tables)",
         description="Convert pages to JSON on every core. Exit status: 0 all converted, "
         "1 some pages failed, 2 usage error, 130 interrupted.",
     )
     convert.add_argument(
         "inputs",
-        nargs="+",
         metavar="INPUT",
+        nargs="*",
         help="a page file (.txt, or .gz), a folder (searched recursively), "
-        "or - to read inputs from stdin, one a line",
+        "or - for a page on stdin",
+    )
+    convert.add_argument(
+        "--files-from",
+        metavar="FILE",
+        help="also take the inputs listed in FILE, one a line (- for stdin)",
     )
     where = convert.add_mutually_exclusive_group()
     where.add_argument(
@@ -76,12 +81,29 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     where.add_argument(
         "--jsonl", metavar="FILE", help="write one film per line to FILE (- for stdout)"
     )
+    where.add_argument(
+        "--parquet",
+        metavar="DIR",
+        help="write the tables as DIR/<table>/part-NNNNN.parquet (needs filmparse[parquet])",
+    )
+    where.add_argument(
+        "--duckdb",
+        metavar="FILE",
+        help="load the tables into the DuckDB database FILE, created if missing; pages "
+        "converted again replace their rows (needs filmparse[duckdb])",
+    )
+    convert.add_argument(
+        "--pages-per-part",
+        type=positive,
+        metavar="N",
+        help="with --parquet: a new part every N pages (default 20000, ~40 MB)",
+    )
     convert.add_argument(
         "--glob",
-        default=DEFAULT_GLOB,
+        action="append",
         metavar="PATTERN",
         help=f"which files to take in folders (default {DEFAULT_GLOB!r}; "
-        "a .gz file is matched by its name less .gz)",
+        "a .gz file is matched by its name less .gz); repeat it to take several patterns",
     )
     convert.add_argument(
         "-j",
@@ -99,6 +121,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     )
     add_max_bytes(convert)
     convert.add_argument(
+        "--fail-on",
+        type=codes,
+        default=frozenset(),
+        metavar="CODES",
+        help="with --lenient: fail the pages with a warning of these codes (FP101,FP204, "
+        "or all): counted failed, no JSON written, their problems in --errors",
+    )
+    convert.add_argument(
         "--errors",
         metavar="FILE",
         help="write one JSON line per failed page (and per warning, with --lenient) to FILE",
@@ -106,10 +136,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     convert.add_argument(
         "--skip-existing",
         action="store_true",
-        help="resume: skip pages already converted (with -o DIR or --jsonl FILE)",
+        help="resume: skip pages already converted (with -o DIR, --jsonl FILE or --parquet DIR)",
     )
     convert.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress bar and no summary"
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar, warnings or error messages (they are in --errors); "
+        "only a one-line count of failures",
     )
     convert.add_argument(
         "--indent", type=int, default=2, help="JSON indent, -1 for one line (default 2)"
@@ -128,17 +162,62 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     )
     add_max_bytes(explain)
 
-    commands.add_parser("schema", help="print the JSON Schema of the export")
+    schema = commands.add_parser("schema", help="print the JSON Schema of the export")
+    schema.add_argument(
+        "--tables", action="store_true", help="print the Arrow schemas of the tables instead"
+    )
     commands.add_parser(
         "grammar",
         help="print the page grammar: the whole format, top to bottom",
     )
 
-    render = commands.add_parser("render", help="write an exported film back as a page")
-    render.add_argument("film", metavar="FILM.json", type=Path, help="one exported film")
+    render = commands.add_parser(
+        "render",
+        help="write exported films back as pages",
+        description="Write an exported film back as a page. A .jsonl file gives every "
+        "row's page, in order, with a line holding only a form feed (\\f) between two. "
+        "- reads the export from stdin (as JSONL). Exit status: 0 all rendered, 1 some "
+        "rows could not be (each reported with its line), 2 usage error.",
+    )
+    render.add_argument(
+        "film", metavar="FILE", help="an exported film (.json), a .jsonl of them, or - for stdin"
+    )
 
     validate = commands.add_parser(
-        "validate", help="check exports (.json, or .jsonl one per line) against the schema"
+        "validate",
+        help="check exports (.json, or .jsonl one per line) against the schema",
+        description="Check exports against the schema, streaming: each bad row is printed "
+        "with its line number and the JSON path of each problem. - reads JSONL from stdin. "
+        "Exit status: 0 all valid, 1 some invalid, 2 usage error.",
     )
-    validate.add_argument("files", nargs="+", metavar="FILE.json", type=Path)
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE", help="a .json export, a .jsonl of them, or -"
+    )
+
+    report = commands.add_parser(
+        "report",
+        help="count the problems of an --errors report by code",
+        description="Read the --errors report of a convert run and print a table of its "
+        "problem codes by count, each with an example page and line.",
+    )
+    report.add_argument("report", metavar="ERRORS.jsonl", help="an --errors report, or -")
     return parser, convert
+
+
+#: Between two pages rendered from a .jsonl (a page holds no form feed: it is a control
+#: character the format refuses).
+SEPARATOR = "\f\n"
+
+
+def codes(text: str) -> frozenset[str]:
+    """'FP101,FP204' or 'all' (every code) -> the set of codes (argparse type)."""
+    if text.strip().lower() == "all":
+        return frozenset(CODES)
+    chosen = frozenset(code.strip().upper() for code in text.split(",") if code.strip())
+    unknown = sorted(chosen - set(CODES))
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"expected warning codes such as FP101,FP204 (or all), not {text!r}"
+            + (f": unknown {', '.join(unknown)}" if unknown else "")
+        )
+    return chosen

@@ -8,33 +8,74 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
+from functools import partial
 
 from ..engine import convert_pages, default_jobs
 from ..sinks import ErrorReport, JsonFiles, JsonText, PageResult, Sink, Sweeper
-from ..sources import Page, find_pages
+from ..sources import DEFAULT_GLOB, Page, find_pages, read_at_most, too_big
 from ._args import SMALL_RUN
 from ._console import EXIT_FAILED, EXIT_OK, PROG, Console, Stop, silence_stdout, stdin_lines
-from ._summary import Tally, summary
+from ._summary import Tally, failure_line, summary
+from ._tables import table_sink
 
 
 def _check_usage(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int | None:
     """Refuse contradictory options, create the output folder; the page count if known."""
-    if args.skip_existing and args.output is None and args.jsonl in (None, "-"):
-        usage.error("--skip-existing needs -o DIR or --jsonl FILE to know what is done")
+    args.glob = args.glob or [DEFAULT_GLOB]  # repeated --glob: any of the patterns
+    if not args.inputs and args.files_from is None:
+        usage.error("no inputs: name pages or folders, - for a page on stdin, or --files-from")
+    resumable = args.output is not None or args.parquet is not None
+    if args.skip_existing and not resumable and args.jsonl in (None, "-"):
+        usage.error(
+            "--skip-existing needs -o DIR, --jsonl FILE or --parquet DIR to know what is done"
+            " (--duckdb replaces the rows of pages converted again)"
+        )
+    if args.fail_on and not args.lenient:
+        usage.error("--fail-on needs --lenient (in strict mode every problem fails the page)")
     if args.output is not None:
         try:
             os.makedirs(args.output, exist_ok=True)
         except OSError as exc:
             usage.error(f"cannot use {args.output} as the output folder: {exc.strerror or exc}")
-    if "-" in args.inputs:
-        return None  # a list on stdin is read once, as it comes
-    total = sum(1 for _ in find_pages(args.inputs, args.glob, exclude=args.output))
+    if args.files_from is not None:
+        if args.files_from != "-" and not os.access(args.files_from, os.R_OK):
+            usage.error(f"--files-from {args.files_from}: cannot read this file")
+        return None  # a list is read once, as it comes
+    total: int = sum(1 for _ in find_pages(args.inputs, args.glob, exclude=args.output))
+    total += args.inputs.count("-")  # find_pages takes no page on stdin
     if total == 0:
-        usage.error(f"no pages in {' '.join(args.inputs)} (files matching {args.glob!r})")
+        patterns = " or ".join(map(repr, args.glob))
+        usage.error(f"no pages in {' '.join(args.inputs)} (files matching {patterns})")
     return total
 
 
-def _sinks(args: argparse.Namespace, console: Console) -> list[Sink]:
+def _stdin_page(data: bytes, path: str, max_bytes: int | None) -> bytes:
+    """The reader of the page given as - (read by the main process, sent to the worker)."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise too_big(path, max_bytes, size=None)
+    return data
+
+
+def _pages(args: argparse.Namespace) -> Iterator[Page]:
+    """The run's pages: INPUTs in order (- is a page on stdin), then --files-from's."""
+    for given in args.inputs:
+        if given == "-":
+            data = read_at_most(sys.stdin.buffer.read, args.max_bytes)
+            yield Page("-", "stdin", reader=partial(_stdin_page, data))
+        else:
+            yield from find_pages([given], args.glob, exclude=args.output)
+    if args.files_from is not None:
+        if args.files_from == "-":
+            yield from find_pages(["-"], args.glob, stdin=stdin_lines(), exclude=args.output)
+            return
+        with open(args.files_from, "rb") as listing:  # checked readable by _check_usage
+            lines = (os.fsdecode(line.rstrip(b"\r\n")) for line in listing)
+            yield from find_pages(["-"], args.glob, stdin=lines, exclude=args.output)
+
+
+def _sinks(
+    args: argparse.Namespace, console: Console, usage: argparse.ArgumentParser
+) -> list[Sink]:
     """The run's sinks, its main output first."""
 
     def renamed(page: Page, wanted: str, target: str) -> None:
@@ -44,7 +85,10 @@ def _sinks(args: argparse.Namespace, console: Console) -> list[Sink]:
         )
 
     sinks: list[Sink] = []
-    if args.output is not None:
+    table = table_sink(args, usage)
+    if table is not None:
+        sinks.append(table)
+    elif args.output is not None:
         sinks.append(JsonFiles(args.output, skip_existing=args.skip_existing, renamed=renamed))
     elif args.jsonl not in (None, "-"):
         sinks.append(JsonText(args.jsonl, resume=args.skip_existing))
@@ -84,11 +128,11 @@ def _run(results: Iterator[PageResult], console: Console, stop: Stop, quiet: boo
     tally = Tally()
     for result in results:
         tally.add(result)
-        if not quiet:
+        if not quiet:  # -q: the problems are in --errors; a count at the end
             for diagnostic in result.diagnostics:
                 console.say(f"{PROG}: warning: {result.path}:{diagnostic}")
-        if result.error is not None:
-            console.say(f"{PROG}: error: {result.error}")
+            if result.error is not None:
+                console.say(f"{PROG}: error: {result.error}")
         console.bar.update()
         if stop.signal is not None:
             break
@@ -102,14 +146,16 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
         jobs = 1
     else:
         jobs = min(args.jobs or default_jobs(), total or sys.maxsize)
-    prints = args.output is None and args.jsonl in (None, "-")
+    prints = all(
+        target is None for target in (args.output, args.parquet, args.duckdb)
+    ) and args.jsonl in (None, "-")
     console = Console(
         total,
         show_bar=not args.quiet and sys.stderr.isatty() and not (prints and sys.stdout.isatty()),
     )
-    sinks = _sinks(args, console)
+    sinks = _sinks(args, console, usage)
     _sweep(sinks, console, args.quiet)
-    pages = find_pages(args.inputs, args.glob, stdin=stdin_lines(), exclude=args.output)
+    pages = _pages(args)
     _open(sinks, console, usage)
 
     stop = Stop()
@@ -122,6 +168,7 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
             indent=None if args.jsonl is not None or args.indent < 0 else args.indent,
             strict=not args.lenient,
             max_bytes=args.max_bytes,
+            fail_on=args.fail_on,
         )
         with closing(results):
             tally = _run(results, console, stop, args.quiet)
@@ -139,12 +186,14 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
         console.bar.close()
     if total is None and tally.done == 0:
         _abort(sinks)
-        usage.error("no pages: the list on stdin is empty")
+        usage.error("no pages: the list of --files-from is empty")
     for sink in sinks:
         sink.commit()
 
     if not args.quiet:
         print(summary(tally, time.perf_counter() - started), file=sys.stderr)
+    elif (line := failure_line(tally, args.errors)) is not None:
+        print(line, file=sys.stderr)
     if stop.signal is not None:
         of_total = f" of {total}" if total is not None else ""
         resume = (

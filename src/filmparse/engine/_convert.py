@@ -29,6 +29,7 @@ def convert_pages(
     indent: int | None = None,
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    fail_on: frozenset[str] = frozenset(),
 ) -> Generator[PageResult, None, None]:
     """Convert `pages` on `jobs` processes and write each result, in input order,
     to every sink; yield each result once the sinks have it.
@@ -36,9 +37,12 @@ def convert_pages(
     The sinks must be open; committing or aborting them is the caller's, as is
     stopping early (close the generator: the pool stops with it).  `total`,
     the number of pages if known, sizes the tasks sent to workers.  The
-    results carry only what the sinks need.
+    results carry only what the sinks need.  `fail_on`: warning codes that fail
+    a lenient page.
     """
-    work = page_worker(indent, strict=strict, max_bytes=max_bytes, needs=needs_of(sinks))
+    work = page_worker(
+        indent, strict=strict, max_bytes=max_bytes, needs=needs_of(sinks), fail_on=fail_on
+    )
     results = ordered_map(
         work,
         plan_jobs(sinks, pages),

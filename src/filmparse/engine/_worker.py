@@ -31,45 +31,36 @@ def parse_page(
     *,
     strict: bool = True,
     require_sections: bool = False,
-    fail_on: Collection[str] = FATAL_CODES,
+    fail_on: Collection[str] = frozenset(),
 ) -> Film:
     """The Film of a page's bytes; a FilmParseError names `path`.
 
     Lenient (``strict=False``): what the parser repaired or left out is in the
-    Film's ``diagnostics``, and a page with a diagnostic whose code is in
-    ``fail_on`` fails (by default only those that say it is no film page,
-    FATAL_CODES; ``"all"`` in it: any diagnostic), its error listing every
-    diagnostic in ``problems``.
+    Film's ``diagnostics``, and a page fails when a diagnostic says it is no
+    film page (FATAL_CODES) or has a code in ``fail_on`` (``"all"``: any
+    diagnostic); its error lists every diagnostic in ``problems``.
     """
-    try:
-        film = parse_bytes(data, strict=strict, require_sections=require_sections)
-    except FilmParseError as exc:
-        raise exc.with_path(path) from None
-    if not strict and film.diagnostics:
-        failing = [d for d in film.diagnostics if "all" in fail_on or d.code in fail_on]
-        if failing:
-            raise _failure(failing[0], film.diagnostics, path)
+    film = _parse_bytes(data, path, strict=strict, require_sections=require_sections)
+    failing = _failing(film.diagnostics, fail_on) if not strict else None
+    if failing is not None:
+        raise failed_on(path, failing, film.diagnostics)
     return film
 
 
-def _failure(cause: Diagnostic, diagnostics: tuple[Diagnostic, ...], path: str) -> FilmParseError:
-    """A lenient page's failure: its first failing diagnostic, with every one as a problem."""
-    return FilmParseError(
-        cause.message,
-        line=cause.line,
-        column=cause.column,
-        section=cause.section,
-        expected=_EXPECTED.get(cause.code, "a page without this problem (see --fail-on)"),
-        path=path,
-        code=cause.code,
-        problems=tuple(
-            Problem(d.line, d.column, d.code, d.section, d.message, _EXPECTED.get(d.code, ""))
-            for d in diagnostics
-        ),
-    )
+def _parse_bytes(data: bytes, path: str, *, strict: bool, require_sections: bool) -> Film:
+    try:
+        return parse_bytes(data, strict=strict, require_sections=require_sections)
+    except FilmParseError as exc:
+        raise exc.with_path(path) from None
 
 
-_EXPECTED = {code: "a film page in the scraped format" for code in FATAL_CODES}
+def _failing(diagnostics: tuple[Diagnostic, ...], fail_on: Collection[str]) -> Diagnostic | None:
+    """The first diagnostic that fails a lenient page: one that says it is no
+    film page (FATAL_CODES), or one of the codes chosen (``"all"``: any)."""
+    for diagnostic in diagnostics:
+        if diagnostic.code in FATAL_CODES or diagnostic.code in fail_on or "all" in fail_on:
+            return diagnostic
+    return None
 
 
 def load_page(
@@ -78,7 +69,7 @@ def load_page(
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     require_sections: bool = False,
-    fail_on: Collection[str] = FATAL_CODES,
+    fail_on: Collection[str] = frozenset(),
 ) -> tuple[bytes, Film]:
     """A page file's bytes and its Film; every failure is a FilmParseError naming `path`."""
     data = read_page(path, max_bytes)
@@ -94,12 +85,13 @@ def convert_page(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     needs: frozenset[str] = frozenset({TEXT}),
     require_sections: bool = False,
-    fail_on: Collection[str] = FATAL_CODES,
+    fail_on: Collection[str] = frozenset(),
 ) -> PageResult:
     """Convert one page; never raises for a bad page (runs in a worker process).
 
     The export is to_dict + ``source`` (path and SHA-256 of the page's
-    bytes), schema-checked; its text is '\\n'-ended.
+    bytes), schema-checked; its text is '\\n'-ended.  A lenient page with a
+    warning whose code is in `fail_on` fails (nothing written), its warnings kept.
     """
     path = job.page.path
     if job.kept is not None:
@@ -108,9 +100,11 @@ def convert_page(
     try:
         data = job.page.read(max_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
-        film = parse_page(
-            data, path, strict=strict, require_sections=require_sections, fail_on=fail_on
-        )
+        film = _parse_bytes(data, path, strict=strict, require_sections=require_sections)
+        failing = _failing(film.diagnostics, fail_on) if not strict else None
+        if failing is not None:
+            error = failed_on(path, failing, film.diagnostics)
+            return PageResult(path, sha256, error=error, diagnostics=film.diagnostics)
         record = to_dict(film)
         record["source"] = {"path": path, "sha256": sha256}
         check(record)
@@ -148,6 +142,31 @@ def convert_page(
     )
 
 
+def failed_on(
+    path: str, diagnostic: Diagnostic, diagnostics: tuple[Diagnostic, ...] = ()
+) -> FilmParseError:
+    """The error of a lenient page that fails: its first failing diagnostic (no
+    film page, or a warning chosen by ``--fail-on``), every diagnostic of the
+    page among its ``problems``."""
+    if diagnostic.fatal:
+        message, expected = diagnostic.message, "a film page in the scraped format"
+    else:
+        message = f"{diagnostic.code} {diagnostic.message} (a warning chosen to fail the page)"
+        expected = f"no {diagnostic.code} warning"
+    return FilmParseError(
+        message,
+        line=diagnostic.line,
+        column=diagnostic.column,
+        section=diagnostic.section,
+        expected=expected,
+        path=path,
+        code=diagnostic.code,
+        problems=tuple(
+            Problem(d.line, d.column, d.code, d.section, d.message, "") for d in diagnostics
+        ),
+    )
+
+
 def _internal(path: str, what: str) -> FilmParseError:
     return page_error(
         path,
@@ -179,7 +198,7 @@ def page_worker(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     needs: frozenset[str] = frozenset({TEXT}),
     require_sections: bool = False,
-    fail_on: Collection[str] = FATAL_CODES,
+    fail_on: Collection[str] = frozenset(),
 ) -> Callable[[Job], PageResult]:
     """The picklable worker function of `convert` for a run's JSON indent, parsing
     mode, page size limit, sinks' needs and page checks (settings of the run,

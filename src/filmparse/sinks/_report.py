@@ -34,6 +34,9 @@ def error_record(path: str, error: FilmParseError) -> str:
         "expected": error.expected,
         "severity": "error",
     }
+    code = getattr(error, "code", None)  # --fail-on errors have one; strict errors soon
+    if code is not None:
+        record["code"] = code
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 

@@ -14,7 +14,7 @@ DEFAULT_GLOB = "*.txt"
 
 def find_pages(
     inputs: Iterable[str],
-    glob: str = DEFAULT_GLOB,
+    glob: str | Iterable[str] = DEFAULT_GLOB,
     *,
     stdin: Iterable[str] = (),
     exclude: str | os.PathLike[str] | None = None,
@@ -23,13 +23,15 @@ def find_pages(
 
     A file is taken as it is, whatever its name; a folder is walked
     recursively in name order, taking the files whose name (less a final
-    '.gz') matches `glob`, skipping hidden entries ('.name'), symbolic links
-    to folders and the folder `exclude` (the output folder); '-' reads one
-    input per line from `stdin`.  A folder that cannot be listed is yielded
-    as a page, so that reading it fails and the loss is reported.  Only one
-    folder's listing at a time is held in memory, never the whole tree.
+    '.gz') matches `glob` (one pattern, or several: any of them), skipping
+    hidden entries ('.name'), symbolic links to folders and the folder
+    `exclude` (the output folder); '-' reads one input per line from
+    `stdin`.  A folder that cannot be listed is yielded as a page, so that
+    reading it fails and the loss is reported.  Only one folder's listing
+    at a time is held in memory, never the whole tree.
     """
-    match = re.compile(fnmatch.translate(glob)).match
+    patterns = [glob] if isinstance(glob, str) else list(glob)
+    match = re.compile("|".join(map(fnmatch.translate, patterns)) or "(?!)").match
     excluded = _identity(exclude) if exclude is not None else None
     for given in inputs:
         if given == "-":

@@ -114,7 +114,10 @@ def test_parse_leaves_the_garbage_collector_as_it_found_it(
         assert not gc.isenabled()  # a user's choice is kept
     finally:
         gc.enable()
-    assert seen == [False, False, False]
+    # every normalisation ran paused (a failing strict page is read twice:
+    # strictly, then leniently for its problems in page order)
+    assert len(seen) >= 3
+    assert not any(seen)
 
 
 def test_parses_in_threads_leave_the_collector_on(reference_text: str) -> None:

@@ -267,3 +267,42 @@ def test_validate_memory_stays_flat_on_a_large_jsonl(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == "1500 checked, 1500 valid, 0 invalid\n"
     assert int(result.stdout) < 150_000, result.stdout  # kB: far less than the file
+
+
+def test_truncated_and_junk_pages_fail_the_batch(tmp_path: Path) -> None:
+    """Issue 11: a page cut off in its overview converts by default, and fails
+    with --require-sections (FP106 naming the last section present); binary junk
+    and HTML fail in both modes (FP105 / FP005), counted failed, coded in --errors."""
+    import random
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    text = REFERENCE.read_text(encoding="utf-8")
+    cut = text.index("Overview") + 120
+    (pages / "1-cut.txt").write_text(text[:cut], encoding="utf-8")
+    (pages / "2-good.txt").write_text(text, encoding="utf-8")
+    (pages / "3-junk.txt").write_bytes(random.Random(11).randbytes(2000))
+    (pages / "4-html.txt").write_text("<!DOCTYPE html>\n<html><p>Heat</p></html>\n")
+    for mode in ([], ["--lenient"]):
+        report = tmp_path / f"errors{len(mode)}.jsonl"
+        plain = run("convert", str(pages), "--jsonl", str(tmp_path / "out.jsonl"),
+                    "--errors", str(report), *mode)  # fmt: skip
+        assert plain.returncode == 1, plain.stderr
+        assert "pages: 4, ok: 2, failed: 2" in plain.stderr
+        failed = {json.loads(line)["path"].rsplit("/", 1)[-1]: json.loads(line)
+                  for line in report.read_text(encoding="utf-8").splitlines()
+                  if json.loads(line)["severity"] == "error"}  # fmt: skip
+        assert set(failed) == {"3-junk.txt", "4-html.txt"}
+        # strict: the first problem (junk is not UTF-8, FP001); lenient: no film page
+        allowed = {"FP005", "FP105"} | (set() if mode else {"FP001", "FP003"})
+        assert {failed[name]["code"] for name in failed} <= allowed
+        required = run("convert", str(pages), "--jsonl", str(tmp_path / "out.jsonl"),
+                       "--errors", str(report), "--require-sections", *mode,
+                       *(["--fail-on", "FP106"] if mode else []))  # fmt: skip
+        assert required.returncode == 1
+        assert "pages: 4, ok: 1, failed: 3" in required.stderr, required.stderr
+        rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+        cut_rows = [row for row in rows if row["path"].endswith("1-cut.txt")]
+        assert any(row["code"] == "FP106" and "Overview" in row["message"] for row in cut_rows)
+    explained = run("explain", "--require-sections", str(pages / "1-cut.txt"))
+    assert "FP106" in explained.stdout

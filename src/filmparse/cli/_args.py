@@ -35,6 +35,16 @@ def size(text: str) -> int:
     return int(match[1]) * _SIZE_UNITS[match[2].lower()]
 
 
+def add_require_sections(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--require-sections",
+        action="store_true",
+        help="a page must carry every section heading (for a scraper that always writes them "
+        "all): one that lacks some is cut off, an error (FP106; a warning with --lenient, "
+        "which --fail-on FP106 turns into a failure)",
+    )
+
+
 def add_max_bytes(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--max-bytes",
@@ -120,6 +130,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "as warnings (on stderr, and in the --errors report); warnings do not fail the run",
     )
     add_max_bytes(convert)
+    add_require_sections(convert)
     convert.add_argument(
         "--fail-on",
         type=codes,
@@ -161,6 +172,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "page", metavar="PAGE", help="a page file (.gz decompressed), or - for stdin"
     )
     add_max_bytes(explain)
+    add_require_sections(explain)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the export")
     schema.add_argument(

@@ -169,6 +169,7 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
             strict=not args.lenient,
             max_bytes=args.max_bytes,
             fail_on=args.fail_on,
+            require_sections=args.require_sections,
         )
         with closing(results):
             tally = _run(results, console, stop, args.quiet)

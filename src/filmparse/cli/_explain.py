@@ -34,7 +34,7 @@ def explain(args: argparse.Namespace) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
-        result = explanation(data)
+        result = explanation(data, require_sections=args.require_sections)
     except Exception as exc:  # a bug: a lenient parse must take any page
         print(
             f"{PROG}: error: {args.page}: internal error, please report it with the page: "

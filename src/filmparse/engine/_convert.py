@@ -30,6 +30,7 @@ def convert_pages(
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     fail_on: frozenset[str] = frozenset(),
+    require_sections: bool = False,
 ) -> Generator[PageResult, None, None]:
     """Convert `pages` on `jobs` processes and write each result, in input order,
     to every sink; yield each result once the sinks have it.
@@ -38,10 +39,15 @@ def convert_pages(
     stopping early (close the generator: the pool stops with it).  `total`,
     the number of pages if known, sizes the tasks sent to workers.  The
     results carry only what the sinks need.  `fail_on`: warning codes that fail
-    a lenient page.
+    a lenient page; `require_sections`: see ``parse``.
     """
     work = page_worker(
-        indent, strict=strict, max_bytes=max_bytes, needs=needs_of(sinks), fail_on=fail_on
+        indent,
+        strict=strict,
+        max_bytes=max_bytes,
+        needs=needs_of(sinks),
+        fail_on=fail_on,
+        require_sections=require_sections,
     )
     results = ordered_map(
         work,

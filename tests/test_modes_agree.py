@@ -23,6 +23,8 @@ from modes_pages import edited_pages
 
 REFERENCE_TEXT = REFERENCE.read_text(encoding="utf-8")
 PAGES = edited_pages() | edited_pages(st.just(REFERENCE_TEXT), max_edits=4)
+# More edits: most of these pages are refused, so few examples are filtered out.
+REFUSED_PAGES = edited_pages(max_edits=8) | edited_pages(st.just(REFERENCE_TEXT), max_edits=8)
 
 
 def strict_or_none(page: str) -> Film | None:
@@ -140,9 +142,10 @@ def test_every_film_strict_mode_accepts_renders_and_reads_back(page: str) -> Non
     assume(film is not None)
     assert film is not None
     assert filmparse.parse(filmparse.render(film)) == film
+    _jsonl_round_trip(film)  # and through the JSONL row convert --jsonl writes
 
 
-@given(PAGES)
+@given(REFUSED_PAGES)
 def test_every_page_strict_mode_refuses_has_a_lenient_diagnostic(page: str) -> None:
     assume(strict_or_none(page) is None)
     assert filmparse.parse(page, strict=False).diagnostics != ()
@@ -152,14 +155,6 @@ def test_a_u2028_in_the_overview_survives_a_jsonl_row() -> None:
     page = "Heat\n\nOverview\n\nA heist\u2028in two lines,\u2029and a third.\n\nBudget $5\n"
     film = filmparse.parse(page)
     assert film.overview == "A heist\u2028in two lines,\u2029and a third."
-    _jsonl_round_trip(film)
-
-
-@given(PAGES)
-def test_a_film_strict_mode_accepts_survives_a_jsonl_row(page: str) -> None:
-    film = strict_or_none(page)
-    assume(film is not None)
-    assert film is not None
     _jsonl_round_trip(film)
 
 

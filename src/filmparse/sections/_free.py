@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from parsimonious.nodes import Node
+
 from ..grammar import rule_regex
 from ..visitor import BaseVisitor
 
@@ -45,11 +47,11 @@ def refused(
     *,
     code: str = "FP202",
     outcome: str = "entry dropped",
-    end: int | None = None,
+    entry: Node | None = None,
 ) -> bool:
     """Whether the free-text `group` of `match` reads as one of `rules` once
     stripped: strict, a FilmParseError; lenient, diagnostic `code` (saying the
-    `outcome`, naming the lines up to offset `end`) and True."""
+    `outcome`, naming the lines of `entry`, the node read) and True."""
     raw = match.group(group)
     rule = reads_as(raw, rules)
     if rule is None:
@@ -61,5 +63,6 @@ def refused(
     if visitor.strict:
         expected = f"text other than {_WHAT[rule]}"
         raise visitor.error_at(match.start(), message, section=section, expected=expected)
+    end = None if entry is None else visitor.end_of(entry)
     visitor.warn(code, match.start(), f"{message}; {outcome}", section, end)
     return True

@@ -27,9 +27,8 @@ class MediaVisitor(BaseVisitor):
 
     def visit_media_item(self, node: Node, children: Sequence[Any]) -> Entry:
         kind, title = children
-        end = self.end_of(node)
-        if self._kind_is_a_heading(kind, end) or refused(
-            self, title, "title", HEADING, "media title", end=end
+        if self._kind_is_a_heading(kind, node) or refused(
+            self, title, "title", HEADING, "media title", entry=node
         ):
             return Entry(None)
         values = {"kind": kind.group("kind"), "title": title.group("title")}
@@ -39,7 +38,7 @@ class MediaVisitor(BaseVisitor):
         return Entry(item, (group_span(kind, "kind", ".kind"),
                             group_span(title, "title", ".title")))  # fmt: skip
 
-    def _kind_is_a_heading(self, kind: re.Match[str], end: int) -> bool:
+    def _kind_is_a_heading(self, kind: re.Match[str], entry: Node) -> bool:
         """A kind is written capitalised ("Clip"): "CAST" would be written as the Cast heading."""
         written = kind.group("kind").lower().capitalize()
         if not is_heading(written):
@@ -50,7 +49,7 @@ class MediaVisitor(BaseVisitor):
         if self.strict:
             raise self.error_at(kind.start(), message, section=HEADING,
                                 expected="a media kind that is no section heading")  # fmt: skip
-        self.warn("FP202", kind.start(), f"{message}; entry dropped", HEADING, end)
+        self.warn("FP202", kind.start(), f"{message}; entry dropped", HEADING, self.end_of(entry))
         return True
 
     def visit_lenient_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:

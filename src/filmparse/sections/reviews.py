@@ -26,9 +26,8 @@ class ReviewsVisitor(BaseVisitor):
 
     def visit_review(self, node: Node, children: Sequence[Any]) -> Entry:
         author, rating, content = children
-        end = self.end_of(node)
-        if refused(self, author, "author", HEADING, "review author", end=end) or refused(
-            self, content, "content", HEADING, "review content", end=end
+        if refused(self, author, "author", HEADING, "review author", entry=node) or refused(
+            self, content, "content", HEADING, "review content", entry=node
         ):
             return Entry(None)
         rating_match = rating[0] if rating else None

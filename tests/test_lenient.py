@@ -318,6 +318,73 @@ CASES = [
         message="first on line 7",
     ),
     Case(
+        "FP203-watch-label-again",  # a label, no field: the header reports it itself
+        "Heat\n\nRuntime 10 minutes\nWatch\nWatch\n",
+        "FP203", 5, 1, "header",
+        {"runtime_minutes": 10},
+        strict_at=(5, 1),
+        message="'Watch' given again (first on line 4)",
+    ),
+    Case(
+        "FP203-awards-label-again",
+        "Heat\n\nOscar Awards\n\nWins\n\nACTOR - 1995 Al Pacino\n\nWins\n\n"
+        "DIRECTING - 1995 Michael Mann\n",
+        "FP203", 9, 1, "Oscar Awards",
+        {"awards": [
+            {"ceremony": "Oscar", "outcome": "won", "category": "ACTOR", "year": 1995,
+             "nominee": "Al Pacino"},
+            {"ceremony": "Oscar", "outcome": "won", "category": "DIRECTING", "year": 1995,
+             "nominee": "Michael Mann"},
+        ]},
+        strict_at=(9, 1),
+        message="first on line 5",
+    ),
+    Case(
+        "FP102-facts-before-the-overview",  # strict mode reads facts after the overview
+        "Heat\n\nBudget $5\n\nOverview\n\nA heist.\n",
+        "FP102", 5, 1, "overview",
+        {"overview": "A heist.", "budget": 5},
+        strict_at=(5, 1),
+        message="after the fact lines (from line 3)",
+    ),
+    Case(
+        "FP205-header-lines-out-of-order",
+        "Heat\n\nRuntime 170 minutes\nRelease Date 1995-12-15\n",
+        "FP205", 4, 1, "header",
+        {"runtime_minutes": 170, "release_date": "1995-12-15"},
+        strict_at=(4, 1),
+        message="'Release Date' after 'Runtime'",
+    ),
+    Case(
+        "FP205-header-line-under-the-overview",
+        "Heat\n\nOverview\n\nA heist.\n\nVote Count 5\nRuntime 170 minutes\n",
+        "FP205", 8, 1, "header",
+        {"overview": "A heist.", "vote_count": 5, "runtime_minutes": 170},
+        strict_at=(8, 1),
+        message="under the Overview",
+    ),
+    Case(
+        "FP205-facts-out-of-order",
+        "Heat\n\nOverview\n\nA heist.\n\nVote Count 5\nBudget $5\n",
+        "FP205", 8, 1, "facts",
+        {"vote_count": 5, "budget": 5},
+        strict_at=(8, 1),
+        message="'Budget' after 'Vote Count'",
+    ),
+    Case(
+        "FP205-wins-after-nominations",
+        "Heat\n\nOscar Awards\n\nNominations\n\nDIRECTING - 1995 Michael Mann\n\nWins\n\n"
+        "ACTOR - 1995 Al Pacino\n",
+        "FP205", 9, 1, "Oscar Awards",
+        {"awards": [
+            {"ceremony": "Oscar", "outcome": "nominated", "category": "DIRECTING",
+             "year": 1995, "nominee": "Michael Mann"},
+            {"ceremony": "Oscar", "outcome": "won", "category": "ACTOR", "year": 1995,
+             "nominee": "Al Pacino"},
+        ]},
+        strict_at=(9, 1),
+    ),
+    Case(
         "FP204-dialogue-line-without-colon",
         "Heat\n\nFamous Conversations\n\nBEN: hi\nno colon here\nSERA: yo\n",
         "FP204", 6, 1, "Famous Conversations",

@@ -146,6 +146,16 @@ def test_to_json_matches_the_json_module_byte_for_byte(film: Film, indent: int |
     assert filmparse.to_json(film, indent=indent) == expected
 
 
-def test_to_json_handles_integers_beyond_64_bits() -> None:
-    film = filmparse.parse("Huge\n\nBudget $100,000,000,000,000,000,000,000\n")
-    assert json.loads(filmparse.to_json(film))["budget"] == 10**23
+def test_integers_beyond_64_bits_are_refused_where_they_stand() -> None:
+    # The contract bounds every integer to an int64 (schema.INT64_MAX): such a
+    # page is an error at its value, not a Film that no export can hold.
+    page = "Huge\n\nBudget $100,000,000,000,000,000,000,000\n"
+    with pytest.raises(filmparse.FilmParseError) as caught:
+        filmparse.parse(page)
+    error = caught.value
+    assert (error.line, error.column, error.section) == (3, 8, "facts")
+    assert "too large (24 digits)" in error.message
+    assert error.expected == "an amount such as $3,600,000"
+    lenient = filmparse.parse(page, strict=False)
+    assert [(d.code, d.line, d.column) for d in lenient.diagnostics] == [("FP201", 3, 8)]
+    assert json.loads(filmparse.to_json(lenient))["budget"] is None

@@ -30,6 +30,7 @@ CODES = {
     "FP202": "entry dropped",
     "FP203": "field repeated",
     "FP204": "unparsed line",
+    "FP205": "line out of order",
     "FP301": "flag does not match country code",
 }
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any, TypeGuard
 
 from . import codes
+from .schema import INT64_MAX
 
 _NUMBER = re.compile(r"([0-9]+(?:\.[0-9]+)?)")
 _INTEGER = re.compile(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
@@ -93,32 +94,63 @@ def _matched(raw: str, pattern: re.Pattern[str], what: str) -> str:
 
 
 def _integer(raw: str, what: str) -> int:
-    return int(_matched(raw, _INTEGER, what).replace(",", ""))
+    return _whole(_matched(raw, _INTEGER, what), raw)
 
 
 def optional_count(value: Any) -> int | None:
     """A whole number, thousands separators allowed ("1,524")."""
-    if value is None or _is_int(value):
-        return value
-    raw = text(value)
-    return _integer(raw, "a whole number") if raw else None
+    return _optional_whole(value, _INTEGER, "a whole number")
 
 
 def optional_dollars(value: Any) -> int | None:
     """Whole US dollars written as "$3,600,000"."""
-    if value is None or _is_int(value):
-        return value
-    raw = text(value)
-    amount = _matched(raw, _DOLLARS, "an amount in dollars") if raw else None
-    return int(amount.replace(",", "")) if amount else None
+    return _optional_whole(value, _DOLLARS, "an amount in dollars")
 
 
 def optional_runtime(value: Any) -> int | None:
     """Minutes written as "111 minutes"."""
-    if value is None or _is_int(value):
-        return value
+    return _optional_whole(value, _RUNTIME, "a runtime in minutes")
+
+
+def _optional_whole(value: Any, pattern: re.Pattern[str], what: str) -> int | None:
+    """An int, or text whose `pattern` group 1 is its digits; None when absent or empty."""
+    if value is None:
+        return None
+    if _is_int(value):
+        return _bounded(value)
     raw = text(value)
-    return int(_matched(raw, _RUNTIME, "a runtime in minutes")) if raw else None
+    return _whole(_matched(raw, pattern, what), raw) if raw else None
+
+
+# Every whole number fits an int64, as the schema says and a table column needs:
+# a page's "$100,000,000,000,000,000,000,000" is an error where it stands, not
+# a Film that no export can hold.
+_TOO_LARGE = f"a whole number is at most {INT64_MAX} (2^63 - 1, an int64)"
+
+
+def _whole(digits: str, raw: str) -> int:
+    """The digits (thousands separators allowed) of `raw` as an int of at most INT64_MAX.
+    Counted first: a page's thousands of digits cost no conversion."""
+    digits = digits.replace(",", "").lstrip("0") or "0"
+    if len(digits) > len(_INT64_TEXT) or int(digits) > INT64_MAX:
+        raise ValueError(f"{_cut(raw)!r} is too large ({len(digits)} digits): {_TOO_LARGE}")
+    return int(digits)
+
+
+_INT64_TEXT = str(INT64_MAX)
+
+
+def _bounded(value: int) -> int:
+    """An int given as a number, at most INT64_MAX (a negative one is the validator's)."""
+    if value > INT64_MAX:
+        shown = value if value.bit_length() <= 256 else f"a {value.bit_length()}-bit integer"
+        raise ValueError(f"{shown} is too large: {_TOO_LARGE}")
+    return value
+
+
+def _cut(raw: str) -> str:
+    """`raw` as a message shows it: 20 characters at most."""
+    return raw if len(raw) <= 20 else f"{raw[:17]}..."
 
 
 def optional_rating(value: Any) -> float | None:
@@ -144,7 +176,7 @@ def _optional_number(value: Any, pattern: re.Pattern[str], what: str) -> float |
 def _finite(value: float | None, raw: str | None = None) -> float | None:
     """JSON has no infinity or NaN: 400 digits of popularity is an error, not inf."""
     if value is not None and not math.isfinite(value):
-        shown = value if raw is None else (raw if len(raw) <= 20 else f"{raw[:17]}...")
+        shown = value if raw is None else _cut(raw)
         raise ValueError(f"{shown!r} is too large to be a number (not finite)")
     return value
 

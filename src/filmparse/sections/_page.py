@@ -9,6 +9,8 @@ from parsimonious.nodes import Node
 
 from ..models import Film
 from ..visitor import BaseVisitor, Entry, Pair, Part, Unparsed, group_span
+from .facts import NAME as FACTS
+from .overview import NAME as OVERVIEW
 
 EXTRA = "extra"  # the name of an unknown section, for the order check
 
@@ -35,10 +37,14 @@ class PageVisitor(BaseVisitor):
         _, header, sections, _ = children
         pairs: list[Pair] = list(header)
         current, first_seen, furthest = self.order[0], {self.order[0]: 0}, 0
+        # Fact lines in the header: strict mode reads them after the overview only.
+        facts = next((entry for name, entry in header if self.field_section[name] == FACTS), None)
         for part in sections:
             if isinstance(part, Unparsed):
                 self.unparsed(part, current)
                 continue
+            if part.name == OVERVIEW and facts is not None and furthest == 0:
+                self._overview_after_facts(part, facts)
             if part.name != EXTRA:
                 self._check_order(part, first_seen, furthest)
                 first_seen.setdefault(part.name, part.start)
@@ -68,6 +74,12 @@ class PageVisitor(BaseVisitor):
                 part.name,
                 end,
             )
+
+    def _overview_after_facts(self, part: Part, facts: Entry) -> None:
+        line = self.text.count("\n", 0, facts.spans[0][1]) + 1
+        self.warn("FP102", part.start, f"section {self.headings[OVERVIEW]!r} is out of place, "
+                  f"after the fact lines (from line {line}), which follow it; read anyway",
+                  OVERVIEW, self.text.find("\n", part.start))  # fmt: skip
 
     def visit_lenient_section(self, node: Node, children: Sequence[Any]) -> Part | Unparsed:
         (part,) = children

@@ -23,6 +23,7 @@ WINS = Label("wins", "Wins")
 NOMINATIONS = Label("nominations", "Nominations")
 _OUTCOMES = ((WINS, "won"), (NOMINATIONS, "nominated"))
 _SPLIT = re.compile(r" - [0-9]{4} ")
+_LABEL_TEXT = {outcome: label.text for label, outcome in _OUTCOMES}
 _LINE = "CATEGORY - YEAR Nominee"
 
 
@@ -68,10 +69,12 @@ class AwardsVisitor(BaseVisitor):
     def visit_lenient_awards(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         entries: list[Entry] = []
         outcome: Outcome | None = None
+        seen: dict[str, Outcome | int] = {}
         for item in children[1]:
             if isinstance(item, Unparsed):
                 self.unparsed(item, HEADING)
             elif isinstance(item, Outcome):
+                self._check_label(item, seen)
                 outcome = item
             elif outcome is None:
                 why = f"an award line before {WINS.text} or {NOMINATIONS.text}"
@@ -79,6 +82,21 @@ class AwardsVisitor(BaseVisitor):
             else:
                 entries.append(self._award(item, outcome))
         return [(FIELD, Entry(entries))]
+
+    def _check_label(self, label: Outcome, seen: dict[str, Outcome | int]) -> None:
+        """Strict mode reads each label once, wins first: a diagnostic for either rule
+        broken.  `seen`: each label read before, or once counted, its line."""
+        text = _LABEL_TEXT[label.outcome]
+        first = seen.setdefault(label.outcome, label)
+        if first is label:
+            if label.outcome == "won" and len(seen) > 1:
+                self.warn("FP205", label.start, f"{WINS.text!r} after {NOMINATIONS.text!r} "
+                          "(wins come first); read anyway", HEADING)  # fmt: skip
+            return
+        if isinstance(first, Outcome):  # counted once: a page may repeat a label many times
+            first = seen[label.outcome] = self.text.count("\n", 0, first.start) + 1
+        self.warn("FP203", label.start, f"{text!r} given again (first on line {first}); "
+                  "the awards under it are added", HEADING)  # fmt: skip
 
 
 def write(film: Film, page: PageWriter) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node
 
 from ..visitor import BaseVisitor, Entry, Pair
+from ._free import refused
 from ._spec import Section
 
 if TYPE_CHECKING:
@@ -24,13 +26,19 @@ class CastCrewVisitor(BaseVisitor):
         return [("cast", Entry(children[1]))]
 
     def visit_cast_line(self, node: Node, children: Sequence[Any]) -> Entry:
-        return self.free_line(children[-1], CAST)
+        return self._line(children[-1], CAST)
 
     def visit_crew(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return [("crew", Entry(children[1]))]
 
     def visit_crew_line(self, node: Node, children: Sequence[Any]) -> Entry:
-        return self.free_line(children[-1], CREW)
+        return self._line(children[-1], CREW)
+
+    def _line(self, match: re.Match[str], heading: str) -> Entry:
+        if refused(self, match, "line", heading, f"{heading.lower()} line",
+                   outcome="line dropped"):  # fmt: skip
+            return Entry(None)
+        return self.free_line(match, heading)
 
 
 def write_cast(film: Film, page: PageWriter) -> None:

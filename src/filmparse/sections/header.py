@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
-from ..visitor import BaseVisitor, Pair
+from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from ._free import HEADING_RULE, refused
 from ._spec import Label, Line, Section
+from .facts import LINES as FACT_LINES
+from .facts import NAME as FACTS
 
 if TYPE_CHECKING:
     from ..models import Film
@@ -28,6 +32,20 @@ class HeaderVisitor(BaseVisitor):
         title, *optional_lines = children
         return [title] + [line[0] for line in optional_lines if line and line[0]]
 
+    def visit_title(self, node: Node, children: Sequence[Any]) -> Pair:
+        return self._free_field(children[-1], HEADING_RULE)
+
+    def visit_tagline(self, node: Node, children: Sequence[Any]) -> Pair:
+        return self._free_field(children[-1], (*HEADING_RULE, "header_field", "fact"))
+
+    def _free_field(self, match: re.Match[str], rules: tuple[str, ...]) -> Pair:
+        """A title or tagline line; refused if, stripped, it reads as one of `rules`."""
+        name = next(iter(match.re.groupindex))
+        if refused(self, match, name, NAME, name, rules, code="FP201",
+                   outcome=f"{name} set to null"):  # fmt: skip
+            return name, Entry(None, (group_span(match, name),))
+        return self.film_field(match, NAME)
+
     def visit_watch(self, node: RegexNode, children: Sequence[Any]) -> None:
         self.label("label", node.match)
         return None  # a label that carries no data
@@ -44,8 +62,50 @@ class HeaderVisitor(BaseVisitor):
                       "section heading); title set to null", NAME)  # fmt: skip
         if tagline:
             pairs.append(tagline[0])
+        check_order(self, node.children[2].children, lines, 0)
         pairs += self.header_lines(lines, NAME)
         return pairs
+
+
+# Strict mode reads the header lines, then the facts, each at most once, in
+# this order (the facts under the Overview when there is one).
+_IN_ORDER = (*((line.name, line.prefix) for line in LINES), (WATCH.rule, WATCH.text),
+             *((line.name, line.prefix) for line in FACT_LINES))  # fmt: skip
+ORDER = {name: place for place, (name, _) in enumerate(_IN_ORDER)}  # field -> place
+FIRST_FACT = ORDER[FACT_LINES[0].name]
+
+
+def check_order(
+    visitor: BaseVisitor, nodes: Sequence[Node], lines: Sequence[Any], first: int
+) -> None:
+    """Lenient header or fact lines (`lines`, read from `nodes`), which may come
+    in any order: a line strict mode refuses where it stands gets a diagnostic,
+    FP205 for one out of order (or, `first` being the facts' place, a header
+    line under the Overview), FP203 for the Watch label again (a field again is
+    FP203 when the page is assembled)."""
+    furthest, seen = first - 1, dict[int, int]()  # place -> where first read
+    first_line = 0  # of the first Watch label, once counted
+    for node, item in zip(nodes, lines, strict=True):
+        if isinstance(item, Unparsed):
+            continue
+        name = WATCH.rule if item is None else item[0]
+        place = ORDER[name]
+        section = FACTS if place >= FIRST_FACT else NAME
+        if place in seen:
+            if name == WATCH.rule:
+                first_line = first_line or visitor.text.count("\n", 0, seen[place]) + 1
+                visitor.warn("FP203", node.start, f"{WATCH.text!r} given again (first on "
+                             f"line {first_line})", section)  # fmt: skip
+        elif place < first:
+            visitor.warn("FP205", node.start, f"header line {_IN_ORDER[place][1]!r} under the "
+                         "Overview (header lines come before its heading); read anyway",
+                         section)  # fmt: skip
+        elif place < furthest:
+            shown, after = _IN_ORDER[place][1], _IN_ORDER[furthest][1]
+            visitor.warn("FP205", node.start, f"{shown!r} after {after!r}, out of "
+                         f"order ({_ORDER_TEXT}); read anyway", section)  # fmt: skip
+        seen.setdefault(place, node.start)
+        furthest = max(furthest, place)
 
 
 def write(film: Film, page: PageWriter) -> None:
@@ -70,6 +130,7 @@ def write(film: Film, page: PageWriter) -> None:
 
 
 _LINE_NAMES = ", ".join([line.prefix for line in LINES] + [WATCH.text])
+_ORDER_TEXT = f"{_LINE_NAMES}, then {', '.join(line.prefix for line in FACT_LINES)}"
 
 SECTION = Section(
     rule="header",

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 from parsimonious.nodes import Node
 
 from ..visitor import BaseVisitor, Entry, Pair
+from ._free import HEADING_RULE, refused
 from ._spec import Section
 from .facts import LINES as FACT_LINES
+from .header import FIRST_FACT, check_order
 
 if TYPE_CHECKING:
     from ..models import Film
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 NAME = "overview"
 HEADING = "Overview"
+_OPENS = (*HEADING_RULE, "fact")  # what an overview line must not read as
 
 
 class OverviewVisitor(BaseVisitor):
@@ -27,9 +30,14 @@ class OverviewVisitor(BaseVisitor):
 
     def _overview(self, heading: re.Match[str], lines: Sequence[re.Match[str]]) -> Pair:
         parts: list[str] = []
+        starts = True  # the line starts a paragraph, whose spaces around it are stripped
         for line in lines:
+            if starts and refused(self, line, "text", NAME, "overview line", _OPENS,
+                                  outcome="line dropped"):  # fmt: skip
+                continue
             parts.append(line.group("text"))
             parts.append("\n\n" if line.group("gap") else "\n")
+            starts = bool(line.group("gap"))
         if not lines:
             return NAME, Entry(None, (("", heading.start(), heading.start()),))
         return NAME, Entry(
@@ -38,6 +46,7 @@ class OverviewVisitor(BaseVisitor):
 
     def visit_lenient_overview(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         heading, lines, rest = children
+        check_order(self, node.children[2].children, rest, FIRST_FACT)
         return [self._overview(heading, lines), *self.header_lines(rest, NAME)]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +9,7 @@ from parsimonious.nodes import Node
 
 from ..models import Review
 from ..visitor import BaseVisitor, Entry, Pair, Source, group_span, line_span
+from ._free import refused
 from ._spec import Section
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 HEADING = "Reviews"
 FIELD = "reviews"
-_RATING_LINE = re.compile(r".*/10$")
 
 
 class ReviewsVisitor(BaseVisitor):
@@ -27,6 +26,10 @@ class ReviewsVisitor(BaseVisitor):
 
     def visit_review(self, node: Node, children: Sequence[Any]) -> Entry:
         author, rating, content = children
+        if refused(self, author, "author", HEADING, "review author", entry=node) or refused(
+            self, content, "content", HEADING, "review content", entry=node
+        ):
+            return Entry(None)
         rating_match = rating[0] if rating else None
         values = {
             "author": author.group("author"),
@@ -53,7 +56,7 @@ def write(film: Film, page: PageWriter) -> None:
         page.add(page.free(review.author, "review author"))
         if review.rating is not None:
             page.add(f"{page.number(review.rating)}/10")
-        elif _RATING_LINE.match(review.content):
+        elif page.reads_as("review_rating", review.content):
             page.refuse(f"unrated review content {review.content!r} reads as a rating")
         page.add(page.free(review.content, "review content"))
     if film.reviews:

@@ -62,7 +62,9 @@ def refused(
     )
     if visitor.strict:
         expected = f"text other than {_WHAT[rule]}"
-        raise visitor.error_at(match.start(), message, section=section, expected=expected)
+        raise visitor.error_at(
+            match.start(), message, section=section, expected=expected, code=code
+        )
     end = None if entry is None else visitor.end_of(entry)
     visitor.warn(code, match.start(), f"{message}; {outcome}", section, end)
     return True

@@ -47,7 +47,7 @@ class MediaVisitor(BaseVisitor):
             f"media kind {kind.group('kind')!r} would be written {written!r}, a section heading"
         )
         if self.strict:
-            raise self.error_at(kind.start(), message, section=HEADING,
+            raise self.error_at(kind.start(), message, section=HEADING, code="FP202",
                                 expected="a media kind that is no section heading")  # fmt: skip
         self.warn("FP202", kind.start(), f"{message}; entry dropped", HEADING, self.end_of(entry))
         return True

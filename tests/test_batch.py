@@ -146,7 +146,9 @@ def test_folder_to_output_dir_with_error_report(tree: Path, tmp_path: Path) -> N
 
     assert f"{tree / 'b' / 'bad.txt'}:5:14: [header] impossible date" in result.stderr
     summary = result.stderr.strip().splitlines()[-1]
-    assert summary.startswith("pages: 7, ok: 4, failed: 3, ") and summary.endswith(" pages/s")
+    # failures counted by code too (issue 11): two unreadable files, one bad date
+    assert summary.startswith("pages: 7, ok: 4, failed: 3 (FP901 2, FP201 1), ")
+    assert summary.endswith(" pages/s")
     assert "\r" not in result.stderr  # no progress bar when stderr is not a terminal
     assert "Traceback" not in result.stderr
 
@@ -158,7 +160,7 @@ def test_lenient_run_warns_of_bad_values_and_fails_only_unreadable_pages(
     result = run("convert", "--lenient", str(tree), "-o", str(out), "--errors", str(report))
     assert result.returncode == 1, result.stderr  # broken.txt and corrupt.txt.gz
     summary = result.stderr.strip().splitlines()[-1]
-    assert summary.startswith("pages: 7, ok: 5, failed: 2, warnings: 1 (FP201 1), ")
+    assert summary.startswith("pages: 7, ok: 5, failed: 2 (FP901 2), warnings: 1 (FP201 1), ")
     assert outputs(out)["b/bad.json"]["release_date"] is None
     errors = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
     assert [(e["path"], e["line"], e["severity"], e.get("code")) for e in errors] == [
@@ -307,7 +309,7 @@ def test_quiet_prints_one_line_of_failures_and_no_error_paragraphs(
     result = run("convert", str(tree), "-o", str(tmp_path / "out"), "-q", "--errors", str(report))
     assert result.returncode == 1
     # The errors are in the report; on the terminal one line counts them.
-    assert result.stderr == f"filmparse: 3 of 7 pages failed; see {report}\n"
+    assert result.stderr == f"filmparse: 3 of 7 pages failed (FP901 2, FP201 1); see {report}\n"
     assert len(report.read_text(encoding="utf-8").splitlines()) == 3
     quiet_ok = run("convert", str(tree / "a"), "-o", str(tmp_path / "ok"), "-q")
     assert (quiet_ok.returncode, quiet_ok.stderr) == (0, "")

@@ -160,7 +160,8 @@ def test_strict_convert_of_the_same_pages_fails_them_with_severity_error(
     errors = tmp_path / "errors.jsonl"
     result = cli("convert", str(pages), "-o", str(tmp_path / "out"), "--errors", str(errors))
     assert result.returncode == 1
-    assert result.stderr.splitlines()[-1].startswith("pages: 4, ok: 1, failed: 3, ")
+    summary = result.stderr.splitlines()[-1]
+    assert summary.startswith("pages: 4, ok: 1, failed: 3 (FP101 2, FP201 1), ")
     assert "warning" not in result.stderr
     records = report(errors)
     assert [(r["path"], r["severity"]) for r in records] == [
@@ -181,7 +182,7 @@ def test_lenient_still_fails_unreadable_pages_and_quiet_hides_warnings(
                  "--jsonl", str(tmp_path / "films.jsonl"), "--errors", str(errors))  # fmt: skip
     assert result.returncode == 1
     # -q: no warnings, no error paragraphs (they are in the report), one line of failures
-    assert result.stderr == f"filmparse: 1 of 2 pages failed; see {errors}\n"
+    assert result.stderr == f"filmparse: 1 of 2 pages failed (FP901 1); see {errors}\n"
     records = report(errors)
     assert records[:2] == warnings_of(str(pages / "2-keywords.txt"))
     assert records[2]["path"] == str(missing)

@@ -73,10 +73,11 @@ def test_an_unknown_section_after_broken_reviews_is_still_one() -> None:
 # A line whose text, without the spaces before it, opens something else: the
 # Film render would refuse, so strict mode refuses the page where it stands.
 DISGUISED = [
-    ("title", "\u2028Reviews\n", 1, "header", "FP201", {"title": "Reviews"}),
-    ("tagline", "Heat\n\n\tRuntime 83 minutes\n", 3, "header", "FP201",
+    ("title", "\u2028Reviews\nWatch\n", 1, "header", "FP201", {"title": "Reviews"}),
+    ("tagline", "Heat\n\n\tRuntime 83 minutes\nWatch\n", 3, "header", "FP201",
      {"tagline": "Runtime 83 minutes"}),
-    ("tagline-fact", "Heat\n\n\u3000Budget $5\n", 3, "header", "FP201", {"tagline": "Budget $5"}),
+    ("tagline-fact", "Heat\n\n\u3000Budget $5\nWatch\n", 3, "header", "FP201",
+     {"tagline": "Budget $5"}),
     ("overview", "Heat\n\nOverview\n\nA heist.\n\n\tBudget $5 was spent.\n", 7, "overview",
      "FP202", {"overview": "A heist.\n\nBudget $5 was spent."}),
     ("cast", "Heat\n\nCast\n\nAl Pacino\n\tCrew\n", 6, "Cast", "FP202",
@@ -95,7 +96,7 @@ DISGUISED = [
 
 @pytest.mark.parametrize(
     ("page", "line", "section", "code", "film"),
-    [case[1:] for case in DISGUISED],
+    [case[1:] for case in DISGUISED],  # (a Watch line: no FP105, the page is a film page)
     ids=[case[0] for case in DISGUISED],
 )
 def test_strict_mode_refuses_a_value_render_cannot_write(

@@ -21,7 +21,7 @@ from ..models import Film
 from ..parser import parse_bytes
 from ..schema import SchemaError, check
 from ..sinks._base import RECORD, TEXT, Job, PageResult, Sink
-from ..sources import DEFAULT_MAX_BYTES, page_error, read_page
+from ..sources import DEFAULT_MAX_BYTES, page_error, read_page, source_path
 
 
 def parse_page(data: bytes, path: str, *, strict: bool = True) -> Film:
@@ -57,7 +57,7 @@ def convert_page(
     The export is to_dict + ``source`` (path and SHA-256 of the page's
     bytes), schema-checked; its text is '\\n'-ended.
     """
-    path = job.page.path
+    path = source_path(job.page.path)
     if job.kept is not None:
         return PageResult(path, text=job.kept or None, skipped=True)
     sha256 = None
@@ -70,7 +70,7 @@ def convert_page(
         check(record)
         text = dumps(record, indent) + "\n" if job.output is not None or TEXT in needs else None
     except FilmParseError as exc:
-        return PageResult(path, sha256, error=exc)
+        return PageResult(path, sha256, error=exc.with_path(path))
     except SchemaError as exc:  # a bug: the export must fit its own schema
         error = _internal(path, f"the export breaks the schema: {exc}")
         return PageResult(path, sha256, error=error)
@@ -141,7 +141,8 @@ def page_worker(
 
 def crashed_job(job: Job) -> PageResult:
     """The result of a page that killed its worker twice."""
-    return PageResult(job.page.path, error=worker_died(job.page.path))
+    path = source_path(job.page.path)
+    return PageResult(path, error=worker_died(path))
 
 
 def is_kept(job: Job) -> bool:

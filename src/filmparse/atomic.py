@@ -58,7 +58,8 @@ def _open_temp(target: str) -> tuple[int, str]:
             # 0o666 and the umask, like any other new file (mkstemp would give 0o600).
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # ours while it is open
+                with suppress(OSError):  # no locks on this file system: the pid tells
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # ours while it is open
             return fd, temp
         except FileExistsError:
             continue
@@ -145,8 +146,8 @@ def owner(path: str | os.PathLike[str]) -> int | None:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         return pid
-    except OSError:
-        return None
+    except OSError:  # no locks on this file system
+        return pid if pid and _alive(pid) else None
     finally:
         os.close(fd)
     return None

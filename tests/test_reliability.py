@@ -307,6 +307,23 @@ def test_a_full_disk_is_a_clean_error_and_leaves_nothing(tmp_path: Path, output:
         assert not (tmp_path / "films.jsonl").exists()
 
 
+def test_a_full_disk_under_the_report_of_an_output_folder_keeps_the_page_files(
+    tmp_path: Path,
+) -> None:
+    folder = pages(tmp_path / "in", 2)
+    with small_disk(tmp_path / "disk") as limit:
+        report = tmp_path / "disk" / "errors.jsonl"
+        stdin = "".join(f"{tmp_path}/{'x' * 100}-{n}.txt\n" for n in range(2000)).encode()
+        out = tmp_path / "out"
+        args = ["convert", str(folder), "-", "-o", str(out), "--errors", str(report), "-j", "1"]
+        result = run(*args, stdin=stdin, preexec_fn=limit)
+        assert result.returncode == 1, result.stderr
+        assert b"Traceback" not in result.stderr
+        assert b"; the page files written so far are whole" in result.stderr
+        assert list(report.parent.iterdir()) == []
+        assert sorted(path.name for path in out.iterdir()) == ["p0000.json", "p0001.json"]
+
+
 def test_a_full_stdout_is_a_clean_error(tmp_path: Path) -> None:
     folder = pages(tmp_path / "in", 3)
     report = tmp_path / "errors.jsonl"
@@ -427,7 +444,7 @@ def test_killing_a_worker_by_pid_never_hangs_convert(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigterm_always_ends_the_run_within_seconds(tmp_path: Path) -> None:
-    folder = pages(tmp_path / "in", 600)
+    folder = pages(tmp_path / "in", 4000)  # some 10 s of work: still going at the signal
     out = tmp_path / "films.jsonl"
     for attempt in range(5):
         command = subprocess.Popen(
@@ -444,7 +461,8 @@ def test_sigterm_always_ends_the_run_within_seconds(tmp_path: Path) -> None:
             command.kill()
             command.wait()
         assert command.stderr is not None
-        assert len(rows(out)) == pages_done(command.stderr.read())  # whole rows, every page done
+        done = pages_done(command.stderr.read())
+        assert len(rows(out)) == done < 4000  # whole rows, every page done
 
 
 @pytest.mark.slow

@@ -155,14 +155,17 @@ def _prints_to_stdout(sink: Sink) -> bool:
     return isinstance(sink, JsonText) and sink.path is None
 
 
-def _output_failed(exc: OSError, console: Console) -> int:
+def _output_failed(exc: OSError, console: Console, sinks: Sequence[Sink]) -> int:
+    """Say which output failed and what is left; the sinks are aborted already."""
     if exc.filename == STDOUT:
         silence_stdout()  # what is left in its buffer must not fail again at exit
     where = exc.filename or "an output"
-    console.say(
-        f"{PROG}: error: cannot write {where}: {exc.strerror or exc}; "
-        "no output file of this run was kept"
+    kept = (
+        "the page files written so far are whole"
+        if any(isinstance(sink, JsonFiles) for sink in sinks)
+        else "no output file of this run was kept"
     )
+    console.say(f"{PROG}: error: cannot write {where}: {exc.strerror or exc}; {kept}")
     return EXIT_FAILED
 
 
@@ -201,11 +204,14 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
             sys.stdout.flush()
     except BrokenPipeError:  # `filmparse convert ... --jsonl - | head`: quietly, report kept
         silence_stdout()
-        _commit([sink for sink in sinks if not _prints_to_stdout(sink)])
+        try:
+            _commit([sink for sink in sinks if not _prints_to_stdout(sink)])
+        except OSError as exc:
+            return _output_failed(exc, console, sinks)
         return EXIT_FAILED
     except OSError as exc:  # an output cannot be written (disk full, say): none is kept
         _abort(sinks)
-        return _output_failed(exc, console)
+        return _output_failed(exc, console, sinks)
     except BaseException:
         _abort(sinks)  # a second Ctrl-C may have cut a row in half
         raise
@@ -221,7 +227,7 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
         silence_stdout()
         return EXIT_FAILED
     except OSError as exc:
-        return _output_failed(exc, console)
+        return _output_failed(exc, console, sinks)
 
     if not args.quiet:
         print(summary(tally, time.perf_counter() - started), file=sys.stderr)

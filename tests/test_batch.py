@@ -454,20 +454,29 @@ def test_parse_many_yields_films_and_errors_in_input_order(tree: Path) -> None:
         str(tree / "b" / "bad.txt"),
         tree / "b" / "zipped.txt.gz",
         tree / "nope.txt",
-        tree / "a",
     ]
     for jobs in (1, 2):
         results = list(filmparse.parse_many(iter(paths), jobs=jobs))
         assert [path for path, _ in results] == paths  # as given, str or Path
-        heat, bad, zipped, missing, folder = (value for _, value in results)
+        heat, bad, zipped, missing = (value for _, value in results)
         assert isinstance(heat, filmparse.Film) and heat.title == "Heat"
         assert isinstance(zipped, filmparse.Film) and zipped.title == "Zipped"
         assert isinstance(bad, filmparse.FilmParseError)
         assert (bad.line, bad.column, bad.section, bad.path) == (5, 14, "header", paths[1])
         assert isinstance(missing, filmparse.FilmParseError) and missing.section == "file"
         assert missing.message == "cannot read the file: No such file or directory"
-        assert isinstance(folder, filmparse.FilmParseError)
-        assert folder.message == "this is a folder, not a page file"
+
+
+def test_parse_many_walks_folders_as_find_pages_does(tree: Path) -> None:
+    # A folder was once an error ("this is a folder"): it is walked, like the CLI walks it.
+    walked = [page.path for page in filmparse.find_pages([str(tree / "a")])]
+    assert len(walked) >= 2 and walked[0] == str(tree / "a" / "heat.txt")
+    for jobs in (1, 2):
+        results = list(filmparse.parse_many([tree / "a"], jobs=jobs))
+        assert [path for path, _ in results] == walked
+        assert all(isinstance(value, filmparse.Film) for _, value in results)
+    gz = [path for path, _ in filmparse.parse_many([tree / "b"], jobs=1, glob="zipped*")]
+    assert gz == [str(tree / "b" / "zipped.txt.gz")]
 
 
 def test_parse_many_refuses_no_workers() -> None:
@@ -545,5 +554,7 @@ def test_atomic_writes_leave_no_temp_and_respect_the_umask(tmp_path: Path) -> No
     handle = AtomicFile(tmp_path / "rows.jsonl")
     handle.write("half a ro")
     assert not (tmp_path / "rows.jsonl").exists()  # nothing at the final path until commit
-    assert sweep_temps(tmp_path, recursive=False, name="rows.jsonl") == 1
+    # A live writer's temporary file is no killed run's leftover: a sweep keeps it.
+    assert sweep_temps(tmp_path, recursive=False, name="rows.jsonl") == 0
     handle.discard()
+    assert [p.name for p in tmp_path.iterdir()] == ["deep"]

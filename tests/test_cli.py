@@ -57,9 +57,11 @@ def test_bad_page_reports_file_line_column_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_reported_not_raised(tmp_path: Path) -> None:
+    # Given on the command line: a usage error before any work (issue 11).
     result = run("convert", str(tmp_path / "nope.txt"))
-    assert result.returncode == 1
-    assert "nope.txt" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert "nope.txt: no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_schema_command_prints_the_schema() -> None:

@@ -177,7 +177,8 @@ def test_lenient_still_fails_unreadable_pages_and_quiet_hides_warnings(
     pages: Path, tmp_path: Path, cli: Cli
 ) -> None:
     errors = tmp_path / "errors.jsonl"
-    missing = tmp_path / "missing.txt"
+    missing = tmp_path / "missing.txt"  # a dangling link: missing inputs are usage errors
+    missing.symlink_to(tmp_path / "gone.txt")
     result = cli("convert", "--lenient", "-q", str(pages / "2-keywords.txt"), str(missing),
                  "--jsonl", str(tmp_path / "films.jsonl"), "--errors", str(errors))  # fmt: skip
     assert result.returncode == 1

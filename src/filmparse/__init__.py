@@ -16,6 +16,20 @@ from .parser import parse, parse_bytes, parse_file, parse_with_source_map
 from .render import RenderError, render
 from .schema import SchemaError, json_schema
 from .source_map import SourceMap, Span
+from .sources import find_pages
+
+
+def __getattr__(name: str) -> str:
+    # __version__ from the package metadata, read on first use: importlib.metadata
+    # costs ~70 ms, too much for every start of the command.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("filmparse")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -33,6 +47,8 @@ __all__ = [
     "SourceMap",
     "Span",
     "Translation",
+    "__version__",
+    "find_pages",
     "from_dict",
     "json_schema",
     "parse",

@@ -3,8 +3,12 @@
 Every output is written to a temporary file in the target's own folder, then
 renamed over the target (an atomic step on POSIX and Windows).  A run that is
 killed leaves at worst a temporary file, never half an output.  Temporary
-files are hidden and recognisable, ``.<name>.filmparse-<8 hex>.tmp``, so that
-a later run can sweep stale ones away and nothing mistakes them for outputs.
+files are hidden and recognisable, ``.<name>.filmparse-<pid>-<8 hex>.tmp``, so
+that a later run can sweep stale ones away and nothing mistakes them for outputs.
+A temporary file is locked (``flock``) by the process writing it for as long as
+it is open, so a sweep removes only those no live process owns (where there is
+no ``flock``, the owner's pid in the name is checked instead), and a second run
+writing the same file sees the first one and refuses (``OutputBusyError``).
 
 This protects against a killed process, not against a power cut: files are
 not fsync'ed, which would cost more than the parsing on many file systems.
@@ -12,6 +16,7 @@ not fsync'ed, which would cost more than the parsing on many file systems.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -19,8 +24,23 @@ from contextlib import suppress
 from types import TracebackType
 from typing import TextIO
 
+try:
+    import fcntl
+except ImportError:  # Windows: the owner's pid in the name tells who is alive
+    fcntl = None  # type: ignore[assignment]
+
 _MARK = ".filmparse-"
-_TEMP_NAME = re.compile(r"^\..+\.filmparse-[0-9a-f]{8}\.tmp$")
+_TEMP_NAME = re.compile(r"^\..+\.filmparse-(?:(\d+)-)?[0-9a-f]{8}\.tmp$")
+
+
+class OutputBusyError(OSError):
+    """Another live process is writing the same output file."""
+
+    def __init__(self, path: str, owner: int | None) -> None:
+        who = f"another filmparse run (pid {owner})" if owner else "another filmparse run"
+        super().__init__(
+            errno.EBUSY, f"{who} is writing it; wait for it to end or write elsewhere", path
+        )
 
 
 def is_temp(name: str) -> bool:
@@ -33,10 +53,14 @@ def _open_temp(target: str) -> tuple[int, str]:
     folder, name = os.path.split(target)
     made_folder = False
     while True:
-        temp = os.path.join(folder, f".{name}{_MARK}{secrets.token_hex(4)}.tmp")
+        temp = os.path.join(folder, f".{name}{_MARK}{os.getpid()}-{secrets.token_hex(4)}.tmp")
         try:
             # 0o666 and the umask, like any other new file (mkstemp would give 0o600).
-            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temp
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            if fcntl is not None:
+                with suppress(OSError):  # no locks on this file system: the pid tells
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # ours while it is open
+            return fd, temp
         except FileExistsError:
             continue
         except FileNotFoundError:
@@ -75,8 +99,13 @@ class AtomicFile:
 
     def commit(self) -> None:
         try:
-            self._handle.close()
-            os.replace(self.temp, self.path)
+            if fcntl is None:  # Windows renames no open file
+                self._handle.close()
+                os.replace(self.temp, self.path)
+            else:  # renamed while still locked: no sweep can take it in between
+                self._handle.flush()
+                os.replace(self.temp, self.path)
+                self._handle.close()
         except BaseException:
             self.discard()
             raise
@@ -102,10 +131,65 @@ class AtomicFile:
             self.discard()
 
 
+def owner(path: str | os.PathLike[str]) -> int | None:
+    """The live process writing the temporary file at `path` (0 if its pid is
+    unknown), or None when no live process owns it: a killed run's leftover."""
+    match = _TEMP_NAME.match(os.path.basename(path))
+    pid = int(match[1]) if match is not None and match[1] else 0
+    if fcntl is None:
+        return pid if pid and _alive(pid) else None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # gone already
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return pid
+    except OSError:  # no locks on this file system
+        return pid if pid and _alive(pid) else None
+    finally:
+        os.close(fd)
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, not ours to signal
+    return True
+
+
+def live_writer(path: str | os.PathLike[str], *, besides: str | None = None) -> int | None:
+    """The live process (0: pid unknown) writing a temporary file of the output
+    at `path`, other than `besides`; None if there is none."""
+    folder, name = os.path.split(os.fspath(path))
+    try:
+        with os.scandir(folder or ".") as entries:
+            temps = [
+                entry.path
+                for entry in entries
+                if is_temp(entry.name) and entry.name.startswith(f".{name}{_MARK}")
+            ]
+    except OSError:
+        return None
+    for temp in temps:
+        if besides is not None and os.path.basename(temp) == os.path.basename(besides):
+            continue
+        found = owner(temp)
+        if found is not None:
+            return found
+    return None
+
+
 def sweep_temps(folder: str | os.PathLike[str], *, recursive: bool, name: str | None = None) -> int:
     """Remove the temporary files a killed run left in `folder`; how many.
 
     With `name`, only those of that one output file (``.<name>.filmparse-*``).
+    A temporary file a live process is writing is left alone.
     """
     removed = 0
     stack = [os.fspath(folder)]
@@ -117,7 +201,7 @@ def sweep_temps(folder: str | os.PathLike[str], *, recursive: bool, name: str | 
                         stack.append(entry.path)
                     elif is_temp(entry.name) and (
                         name is None or entry.name.startswith(f".{name}{_MARK}")
-                    ):
+                    ) and owner(entry.path) is None:
                         with suppress(OSError):
                             os.unlink(entry.path)
                             removed += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import sys
 import time
@@ -11,7 +12,7 @@ from contextlib import closing
 from functools import partial
 
 from ..engine import convert_pages, default_jobs
-from ..sinks import ErrorReport, JsonFiles, JsonText, PageResult, Sink, Sweeper
+from ..sinks import STDOUT, ErrorReport, JsonFiles, JsonText, PageResult, Sink, Sweeper
 from ..sources import DEFAULT_GLOB, Page, find_pages, read_at_most, too_big
 from ._args import SMALL_RUN
 from ._console import EXIT_FAILED, EXIT_OK, PROG, Console, Stop, silence_stdout, stdin_lines
@@ -20,7 +21,8 @@ from ._tables import table_sink
 
 
 def _check_usage(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int | None:
-    """Refuse contradictory options, create the output folder; the page count if known."""
+    """Refuse contradictory options, missing inputs and outputs that would replace
+    a page, create the output folder; the page count if known."""
     args.glob = args.glob or [DEFAULT_GLOB]  # repeated --glob: any of the patterns
     if not args.inputs and args.files_from is None:
         usage.error("no inputs: name pages or folders, - for a page on stdin, or --files-from")
@@ -32,7 +34,18 @@ def _check_usage(args: argparse.Namespace, usage: argparse.ArgumentParser) -> in
         )
     if args.fail_on and not args.lenient:
         usage.error("--fail-on needs --lenient (in strict mode every problem fails the page)")
+    for given in args.inputs:
+        if given != "-" and not os.path.lexists(given):
+            usage.error(f"{given}: no such file or folder")
+    for option, target in (("--jsonl", args.jsonl), ("--errors", args.errors)):
+        if target not in (None, "-"):
+            clash = _clash(target, args.inputs, args.glob)
+            if clash is not None:
+                usage.error(f"{option} {target} {clash}: writing it would replace a page")
     if args.output is not None:
+        clash = _clash(args.output, args.inputs, args.glob, folder=True)
+        if clash is not None:
+            usage.error(f"-o {args.output} {clash}: writing there would replace a page")
         try:
             os.makedirs(args.output, exist_ok=True)
         except OSError as exc:
@@ -71,6 +84,42 @@ def _pages(args: argparse.Namespace) -> Iterator[Page]:
         with open(args.files_from, "rb") as listing:  # checked readable by _check_usage
             lines = (os.fsdecode(line.rstrip(b"\r\n")) for line in listing)
             yield from find_pages(["-"], args.glob, stdin=lines, exclude=args.output)
+
+
+def _clash(
+    target: str, inputs: Sequence[str], globs: Sequence[str], *, folder: bool = False
+) -> str | None:
+    """How output `target` would overwrite an input, or None.
+
+    A file output clashes with an input it is, or one it would be found as in
+    an input folder (matching the glob, no hidden part).  An output folder
+    clashes with an input file it is, or with an input folder it is whose
+    glob takes the '.json' files written there.
+    """
+    real = os.path.realpath(target)
+    for given in inputs:
+        if given == "-":
+            continue
+        where = os.path.realpath(given)
+        same = where == real or (
+            os.path.exists(target) and os.path.exists(given) and os.path.samefile(target, given)
+        )
+        if folder:
+            if same and not os.path.isdir(given):
+                return "is one of the input pages"
+            if same and any(fnmatch.fnmatch("page.json", glob) for glob in globs):
+                return f"is the input folder {given}, whose pages match the .json files"
+            continue
+        if same:
+            return "is one of the inputs"
+        if os.path.isdir(given) and real.startswith(where.rstrip(os.sep) + os.sep):
+            parts = os.path.relpath(real, where).split(os.sep)
+            name = parts[-1][:-3] if parts[-1].lower().endswith(".gz") else parts[-1]
+            taken = [glob for glob in globs if fnmatch.fnmatch(name, glob)
+                     or fnmatch.fnmatch(parts[-1], glob)]  # fmt: skip
+            if taken and not any(part.startswith(".") for part in parts):
+                return f"is a page of the input folder {given} (it matches {taken[0]!r})"
+    return None
 
 
 def _sinks(
@@ -123,6 +172,16 @@ def _abort(sinks: Iterable[Sink]) -> None:
         sink.abort()
 
 
+def _commit(sinks: Sequence[Sink]) -> None:
+    """Commit every sink; if one fails, abort those not yet committed and re-raise."""
+    for done, sink in enumerate(sinks):
+        try:
+            sink.commit()
+        except BaseException:
+            _abort(sinks[done:])
+            raise
+
+
 def _run(results: Iterator[PageResult], console: Console, stop: Stop, quiet: bool) -> Tally:
     """Count and report the results (the sinks have them) until done or stopped."""
     tally = Tally()
@@ -137,6 +196,24 @@ def _run(results: Iterator[PageResult], console: Console, stop: Stop, quiet: boo
         if stop.signal is not None:
             break
     return tally
+
+
+def _prints_to_stdout(sink: Sink) -> bool:
+    return isinstance(sink, JsonText) and sink.path is None
+
+
+def _output_failed(exc: OSError, console: Console, sinks: Sequence[Sink]) -> int:
+    """Say which output failed and what is left; the sinks are aborted already."""
+    if exc.filename == STDOUT:
+        silence_stdout()  # what is left in its buffer must not fail again at exit
+    where = exc.filename or "an output"
+    kept = (
+        "the page files written so far are whole"
+        if any(isinstance(sink, JsonFiles) for sink in sinks)
+        else "no output file of this run was kept"
+    )
+    console.say(f"{PROG}: error: cannot write {where}: {exc.strerror or exc}; {kept}")
+    return EXIT_FAILED
 
 
 def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
@@ -170,15 +247,22 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
             max_bytes=args.max_bytes,
             fail_on=args.fail_on,
             require_sections=args.require_sections,
+            stop=stop.stopped,
         )
         with closing(results):
             tally = _run(results, console, stop, args.quiet)
         if prints:
             sys.stdout.flush()
-    except BrokenPipeError:  # e.g. `filmparse convert ... --jsonl - | head`
-        _abort(sinks)
+    except BrokenPipeError:  # `filmparse convert ... --jsonl - | head`: quietly, report kept
         silence_stdout()
+        try:
+            _commit([sink for sink in sinks if not _prints_to_stdout(sink)])
+        except OSError as exc:
+            return _output_failed(exc, console, sinks)
         return EXIT_FAILED
+    except OSError as exc:  # an output cannot be written (disk full, say): none is kept
+        _abort(sinks)
+        return _output_failed(exc, console, sinks)
     except BaseException:
         _abort(sinks)  # a second Ctrl-C may have cut a row in half
         raise
@@ -188,8 +272,13 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     if total is None and tally.done == 0:
         _abort(sinks)
         usage.error("no pages: the list of --files-from is empty")
-    for sink in sinks:
-        sink.commit()
+    try:
+        _commit(sinks)
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_FAILED
+    except OSError as exc:
+        return _output_failed(exc, console, sinks)
 
     if not args.quiet:
         print(summary(tally, time.perf_counter() - started), file=sys.stderr)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 
 from ..sinks import Job, PageResult, Planner, Sink
@@ -31,6 +31,7 @@ def convert_pages(
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     fail_on: frozenset[str] = frozenset(),
     require_sections: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> Generator[PageResult, None, None]:
     """Convert `pages` on `jobs` processes and write each result, in input order,
     to every sink; yield each result once the sinks have it.
@@ -39,7 +40,11 @@ def convert_pages(
     stopping early (close the generator: the pool stops with it).  `total`,
     the number of pages if known, sizes the tasks sent to workers.  The
     results carry only what the sinks need.  `fail_on`: warning codes that fail
-    a lenient page; `require_sections`: see ``parse``.
+    a lenient page; `require_sections`: see ``parse``.  `stop()` turning true gives the
+    pages in hand two seconds to finish (see ``ordered_map``): a run stopped by
+    a signal ends within seconds, whatever the page in hand.
+    A sink that fails to write raises only after every sink has the result, so
+    that one failing output (a closed stdout, say) costs the others nothing.
     """
     work = page_worker(
         indent,
@@ -56,9 +61,16 @@ def convert_pages(
         crashed=crashed_job,
         inline=is_kept,
         chunk=chunk_size(total, jobs),
+        stop=stop,
     )
     with closing(results):
         for result in results:
+            failure: OSError | None = None
             for sink in sinks:
-                sink.write(result)
+                try:
+                    sink.write(result)
+                except OSError as exc:
+                    failure = failure or exc
+            if failure is not None:
+                raise failure
             yield result

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from ..errors import FilmParseError
 from ..models import Film
-from ..sources import DEFAULT_MAX_BYTES
+from ..sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES, find_pages
 from ._pool import chunk_size, default_jobs, ordered_map
 from ._worker import load_page, worker_died
 
@@ -42,6 +42,17 @@ def _crashed_pair(path: P) -> tuple[P, Film | FilmParseError]:
     return path, worker_died(os.fspath(name))
 
 
+def _walked(paths: Iterable[P], glob: str) -> Iterator[P | str]:
+    """Each path, a folder replaced by the pages found in it (``find_pages``)."""
+    for path in paths:
+        given: str | os.PathLike[str] = path
+        if os.path.isdir(given):
+            for page in find_pages([os.fspath(given)], glob):
+                yield page.path
+        else:
+            yield path
+
+
 def parse_many(
     paths: Iterable[P],
     jobs: int | None = None,
@@ -49,11 +60,17 @@ def parse_many(
     strict: bool = True,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     require_sections: bool = False,
-) -> Iterator[tuple[P, Film | FilmParseError]]:
+    glob: str = DEFAULT_GLOB,
+) -> Iterator[tuple[P | str, Film | FilmParseError]]:
     """Parse many page files on `jobs` processes (default: every core).
 
     Yields ``(path, Film)`` or ``(path, FilmParseError)`` for each path, in
-    input order, with each path as given.  `paths` is read lazily, so it may
+    input order, with each path as given.  A folder is walked as
+    ``find_pages`` walks it (recursively, in name order, the files matching
+    `glob`), each of its pages yielded with its path as a string.  Works the
+    same from a script without an ``if __name__ == "__main__":`` guard, from
+    ``python -c`` and from a notebook: workers never re-run the caller's
+    ``__main__``.  `paths` is read lazily, so it may
     be a generator of millions of paths; memory stays flat.  A page that
     cannot be read (missing, a folder, corrupt gzip, more than `max_bytes`
     bytes, decompressed; None for no limit) yields a FilmParseError in
@@ -68,9 +85,9 @@ def parse_many(
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     if max_bytes is not None and max_bytes < 0:
         raise ValueError(f"max_bytes must be at least 0 (or None), not {max_bytes}")
-    total = len(paths) if isinstance(paths, Sized) else None
+    total = len(paths) if isinstance(paths, Sized) else None  # a guess, with folders
     chunk = chunk_size(total, count)
-    parse_pair: Callable[[P], tuple[P, Film | FilmParseError]] = partial(
+    parse_pair: Callable[[P | str], tuple[P | str, Film | FilmParseError]] = partial(
         _parse_pair, strict=strict, max_bytes=max_bytes, require_sections=require_sections
     )
-    return ordered_map(parse_pair, paths, count, crashed=_crashed_pair, chunk=chunk)
+    return ordered_map(parse_pair, _walked(paths, glob), count, crashed=_crashed_pair, chunk=chunk)

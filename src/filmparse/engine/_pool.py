@@ -7,26 +7,33 @@ come in; a worker that dies costs only the item that killed it.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import select
 import signal
+import sys
 import threading
 import time
+import types
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from functools import partial
 from itertools import islice
-from multiprocessing.context import BaseContext
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing and concurrent.futures load only when a pool runs
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+    from multiprocessing.process import BaseProcess
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_CHUNK = 8  # pages per task sent to a worker
 TASKS_PER_JOB = 4  # tasks in flight per worker: enough to keep every core busy
+POLL = 0.2  # seconds between checks of the workers while waiting for a result
+DEAD_GRACE = 2.0  # seconds a dead worker may go unnoticed before the pool is broken by hand
+STOP_GRACE = 2.0  # seconds the pages in hand get to finish once stop() turns true
 # Imported by the forkserver, so that each worker starts with the parser loaded.
 _PRELOAD = __name__.rpartition(".")[0]
 
@@ -42,6 +49,8 @@ def default_jobs() -> int:
 def _context() -> BaseContext:
     # forkserver: workers fork from a clean server that has imported filmparse,
     # not from this process and its threads (progress bar, pool manager).
+    import multiprocessing
+
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([_PRELOAD])
@@ -82,24 +91,108 @@ def _exit_with(parent: int) -> None:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(
         jobs, mp_context=_context(), initializer=_start_worker, initargs=(os.getpid(),)
     )
 
 
-def _submit(pool: ProcessPoolExecutor, fn: Callable[[T], R], item: T) -> Future[R]:
+@contextmanager
+def _without_main() -> Iterator[None]:
+    """Hide the caller's __main__ while workers start.
+
+    A worker started by forkserver or spawn re-runs the script (or ``-m``
+    module) that started its parent, as ``__mp_main__``, so that functions
+    defined there can be unpickled; a plain script that calls parse_many at
+    its top level would then start workers from each worker.  The pool runs
+    only functions of importable modules, so workers need no __main__: they
+    are started as from ``python -c`` or a notebook, whatever the caller is.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or (getattr(main, "__spec__", None) is None and not hasattr(main, "__file__")):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
     try:
-        return pool.submit(fn, item)
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[[T], R], item: T) -> Future[R]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with _without_main():  # a submit may start a worker
+            return pool.submit(fn, item)
     except BrokenProcessPool as exc:  # broke since the last result: handled like the rest
-        future: Future[R] = Future()
-        future.set_exception(exc)
-        return future
+        return _failed(exc)
+
+
+def _failed(exc: BaseException) -> Future[R]:
+    from concurrent.futures import Future
+
+    future: Future[R] = Future()
+    future.set_exception(exc)
+    return future
 
 
 def _done(result: R) -> Future[R]:
+    from concurrent.futures import Future
+
     future: Future[R] = Future()
     future.set_result(result)
     return future
+
+
+class Stopped(Exception):
+    """The caller asked the pool to stop while it waited for a result."""
+
+
+def _wait(pool: ProcessPoolExecutor, future: Future[R], stop: Callable[[], bool] | None) -> None:
+    """Wait until `future` is done, never forever: a worker that died without the
+    pool noticing (killed while writing a result: the pool's reader then waits
+    for the rest of it) breaks the pool by hand; `stop()` true raises Stopped."""
+    dead_since: float | None = None
+    while True:
+        with suppress(TimeoutError):
+            future.exception(timeout=POLL)
+            return
+        if stop is not None and stop():
+            raise Stopped
+        if not any(process.exitcode is not None for process in _processes(pool)):
+            dead_since = None
+        elif dead_since is None:
+            dead_since = time.monotonic()
+        elif time.monotonic() - dead_since > DEAD_GRACE:
+            _break(pool)
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[BaseProcess]:
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _break(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and close this process's end of their result pipe,
+    so that the pool's manager, even one blocked reading half a result, sees the
+    end of it and fails every pending task with BrokenProcessPool."""
+    for process in _processes(pool):
+        with suppress(OSError, ValueError):
+            process.kill()
+    queue = getattr(pool, "_result_queue", None)
+    writer = getattr(queue, "_writer", None)
+    if writer is not None:
+        with suppress(OSError):
+            writer.close()
+
+
+def _close(pool: ProcessPoolExecutor, *, finished: bool) -> None:
+    """Shut the pool down: waiting for its workers after a finished run, killing
+    them after a stop or an error, so that nothing waits on a page in hand."""
+    if not finished:
+        _break(pool)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _map_list(fn: Callable[[T], R], items: list[T]) -> list[R]:
@@ -123,6 +216,7 @@ def ordered_map(
     crashed: Callable[[T], R],
     inline: Callable[[T], bool] | None = None,
     chunk: int = 1,
+    stop: Callable[[], bool] | None = None,
 ) -> Generator[R, None, None]:
     """fn(item) for each item, computed on `jobs` processes, yielded in input order.
 
@@ -132,7 +226,10 @@ def ordered_map(
     module-level function or a partial of one).  Items for which
     `inline(item)` is true are cheap and computed here.  If a worker process
     dies, the items that were in flight are run again one at a time, and one
-    that kills its worker again yields `crashed(item)`.  With jobs == 1
+    that kills its worker again yields `crashed(item)`; a dead worker never
+    leaves the parent waiting.  Once `stop()` turns true, the items in hand
+    get STOP_GRACE seconds to finish; a result still awaited then is given
+    up, the workers are killed and the generator ends.  With jobs == 1
     everything runs in this process.
     """
     if jobs <= 1:
@@ -144,7 +241,22 @@ def ordered_map(
     source = iter(items)
     pending: deque[tuple[list[T], Future[list[R]]]] = deque()
     queued = 0  # items in `pending`
+    from concurrent.futures.process import BrokenProcessPool
+
     pool = _pool(jobs)
+    finished = False
+    stopping: list[float] = []  # when stop() was first seen true
+
+    def given_up() -> bool:
+        if stop is None or not stop():
+            return False
+        if not stopping:
+            stopping.append(time.monotonic())
+        return time.monotonic() - stopping[0] > STOP_GRACE
+
+    def result_of(future: Future[Any]) -> BaseException | None:
+        _wait(pool, future, given_up)
+        return future.exception()
 
     def send(batch: list[T]) -> None:
         if batch:
@@ -167,17 +279,18 @@ def ordered_map(
                         batch = []
                 send(batch)
             if not pending:
+                finished = True
                 return
             batch, future = pending.popleft()
             queued -= len(batch)
-            error = future.exception()
+            error = result_of(future)
             if error is None:
                 yield from future.result()
                 continue
             if not isinstance(error, BrokenProcessPool):
                 raise error  # fn itself failed: not ours to hide
             # A worker died: run what was lost again, each item alone.
-            pool.shutdown(wait=True)
+            _close(pool, finished=False)
             pool = _pool(jobs)
             lost = [(batch, future), *pending]
             pending.clear()
@@ -187,12 +300,14 @@ def ordered_map(
                     yield from future.result()
                     continue
                 for item in batch:
-                    try:
-                        result = _submit(pool, fn, item).result()
-                    except BrokenProcessPool:
-                        pool.shutdown(wait=True)
+                    alone = _submit(pool, fn, item)
+                    if isinstance(result_of(alone), BrokenProcessPool):
+                        _close(pool, finished=False)
                         pool = _pool(jobs)
-                        result = crashed(item)
-                    yield result
+                        yield crashed(item)
+                    else:
+                        yield alone.result()
+    except Stopped:
+        return
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _close(pool, finished=finished)

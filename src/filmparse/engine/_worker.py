@@ -22,7 +22,7 @@ from ..models import Film
 from ..parser import parse_bytes
 from ..schema import SchemaError, check
 from ..sinks._base import RECORD, TEXT, Job, PageResult, Sink
-from ..sources import DEFAULT_MAX_BYTES, page_error, read_page
+from ..sources import DEFAULT_MAX_BYTES, page_error, read_page, source_path
 
 
 def parse_page(
@@ -93,7 +93,7 @@ def convert_page(
     bytes), schema-checked; its text is '\\n'-ended.  A lenient page with a
     warning whose code is in `fail_on` fails (nothing written), its warnings kept.
     """
-    path = job.page.path
+    path = source_path(job.page.path)
     if job.kept is not None:
         return PageResult(path, text=job.kept or None, skipped=True)
     sha256 = None
@@ -110,7 +110,7 @@ def convert_page(
         check(record)
         text = dumps(record, indent) + "\n" if job.output is not None or TEXT in needs else None
     except FilmParseError as exc:
-        return PageResult(path, sha256, error=exc)
+        return PageResult(path, sha256, error=exc.with_path(path))
     except SchemaError as exc:  # a bug: the export must fit its own schema
         error = _internal(path, f"the export breaks the schema: {exc}")
         return PageResult(path, sha256, error=error)
@@ -216,7 +216,8 @@ def page_worker(
 
 def crashed_job(job: Job) -> PageResult:
     """The result of a page that killed its worker twice."""
-    return PageResult(job.page.path, error=worker_died(job.page.path))
+    path = source_path(job.page.path)
+    return PageResult(path, error=worker_died(path))
 
 
 def is_kept(job: Job) -> bool:

@@ -11,9 +11,11 @@ from ._base import RECORD, TEXT, Job, PageResult, Planner, Sink, Sweeper
 from ._files import JsonFiles, OutputNames, output_path
 from ._jsonl import JsonText, previous_rows
 from ._report import ErrorReport, error_record, warning_record
+from ._text import STDOUT
 
 __all__ = [
     "RECORD",
+    "STDOUT",
     "TEXT",
     "ErrorReport",
     "Job",

@@ -6,7 +6,7 @@ import json
 from collections.abc import Generator, Iterable, Iterator
 from typing import Any, TextIO
 
-from ..sources import Page
+from ..sources import Page, source_path
 from ._base import TEXT, Job, PageResult
 from ._text import TextOutput
 
@@ -36,7 +36,7 @@ class JsonText(TextOutput):
         """
         waiting = next(self._previous, None)
         for page in pages:
-            if waiting is not None and waiting[0] == page.path:
+            if waiting is not None and waiting[0] == source_path(page.path):
                 yield Job(page, kept=waiting[1])
                 waiting = next(self._previous, None)
             else:
@@ -44,7 +44,7 @@ class JsonText(TextOutput):
 
     def write(self, result: PageResult) -> None:
         if result.text is not None:
-            self.out.write(result.text)
+            self.emit(result.text)
 
     def commit(self) -> None:
         self._previous.close()  # the earlier file is read no more: it may be replaced

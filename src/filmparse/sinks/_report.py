@@ -17,9 +17,9 @@ class ErrorReport(TextOutput):
 
     def write(self, result: PageResult) -> None:
         for diagnostic in result.diagnostics:
-            self.out.write(warning_record(result.path, diagnostic))
+            self.emit(warning_record(result.path, diagnostic))
         if result.error is not None:
-            self.out.write(error_record(result.path, result.error))
+            self.emit(error_record(result.path, result.error))
 
 
 def error_record(path: str, error: FilmParseError) -> str:
@@ -34,13 +34,21 @@ def error_record(path: str, error: FilmParseError) -> str:
         "expected": error.expected,
         "severity": "error",
     }
-    code = getattr(error, "code", None)  # --fail-on errors have one; strict errors soon
-    if code is not None:
-        record["code"] = code
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return _line(record)
 
 
 def warning_record(path: str, diagnostic: Diagnostic) -> str:
     """The line of the report for one diagnostic of a lenient parse."""
     record = {"path": path, **diagnostic.as_record(), "severity": "warning"}
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return _line(record)
+
+
+def _line(record: dict[str, object]) -> str:
+    """One JSON line, valid UTF-8 whatever it holds: a lone surrogate (from a file
+    name that is not UTF-8, in a message) is written as a JSON \\u escape."""
+    text = json.dumps(record, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(record)
+    return text + "\n"

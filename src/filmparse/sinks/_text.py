@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from ..atomic import AtomicFile, sweep_temps
+from ..atomic import AtomicFile, OutputBusyError, live_writer, sweep_temps
+
+#: The file name an error about writing to stdout carries.
+STDOUT = "<stdout>"
 
 
 class TextOutput:
@@ -18,8 +21,15 @@ class TextOutput:
         self._file: AtomicFile | None = None
 
     def open(self) -> None:
+        """Start the file; OutputBusyError if another live run is writing it too
+        (its temporary file is locked), so that neither loses the other's work."""
         if self.path is not None:
             self._file = AtomicFile(self.path)
+            writer = live_writer(self.path, besides=self._file.temp)
+            if writer is not None:
+                self._file.discard()
+                self._file = None
+                raise OutputBusyError(self.path, writer)
 
     @property
     def out(self) -> TextIO | AtomicFile:
@@ -29,11 +39,25 @@ class TextOutput:
         assert self._stream is not None, "open() the sink before writing to it"
         return self._stream
 
+    def emit(self, text: str) -> None:
+        """Write `text`; an OSError names this output (``STDOUT`` for a stream)."""
+        try:
+            self.out.write(text)
+        except OSError as exc:
+            raise self._named(exc) from None
+
     def commit(self) -> None:
-        if self._file is not None:
-            self._file.commit()
-        elif self._stream is not None:
-            self._stream.flush()
+        try:
+            if self._file is not None:
+                self._file.commit()
+            elif self._stream is not None:
+                self._stream.flush()
+        except OSError as exc:
+            raise self._named(exc) from None
+
+    def _named(self, exc: OSError) -> OSError:
+        # OSError(errno, ...) gives the subclass of errno: EPIPE stays BrokenPipeError.
+        return OSError(exc.errno, exc.strerror, self.path or STDOUT)
 
     def abort(self) -> None:
         if self._file is not None:

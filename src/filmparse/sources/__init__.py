@@ -11,7 +11,7 @@ files are ``find_pages`` (folders, stdin lists) read by ``read_page``
 """
 
 from ._local import DEFAULT_GLOB, find_pages
-from ._page import Page, Reader, page_stem
+from ._page import Page, Reader, original_bytes, page_stem, source_path
 from ._read import DEFAULT_MAX_BYTES, file_error, page_error, read_at_most, read_page, too_big
 
 __all__ = [
@@ -21,9 +21,11 @@ __all__ = [
     "Reader",
     "file_error",
     "find_pages",
+    "original_bytes",
     "page_error",
     "page_stem",
     "read_at_most",
     "read_page",
+    "source_path",
     "too_big",
 ]

@@ -26,8 +26,9 @@ def find_pages(
     '.gz') matches `glob` (one pattern, or several: any of them), skipping
     hidden entries ('.name'), symbolic links to folders and the folder
     `exclude` (the output folder); '-' reads one input per line from
-    `stdin`.  A folder that cannot be listed is yielded as a page, so that
-    reading it fails and the loss is reported.  Only one folder's listing
+    `stdin`.  A folder that cannot be listed, and a link that cannot be
+    followed (a loop), are yielded as pages whatever their name, so that
+    reading them fails and the loss is reported.  Only one folder's listing
     at a time is held in memory, never the whole tree.
     """
     patterns = [glob] if isinstance(glob, str) else list(glob)
@@ -41,6 +42,19 @@ def find_pages(
                     yield from _pages_of(path, match, excluded)
         else:
             yield from _pages_of(given, match, excluded)
+
+
+def _unresolvable(entry: os.DirEntry[str]) -> bool:
+    """Whether `entry` is a symbolic link that cannot be followed (a loop, say)."""
+    if not entry.is_symlink():
+        return False
+    try:
+        entry.stat()
+    except FileNotFoundError:
+        return False  # dangling: taken or skipped by its name, and then fails to read
+    except OSError:
+        return True
+    return False
 
 
 def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
@@ -73,6 +87,10 @@ def _pages_of(
             if entry.is_dir(follow_symlinks=False):
                 if excluded is None or _identity(entry.path) != excluded:
                     folders.append((entry.path, f"{prefix}{entry.name}/"))
+            elif _unresolvable(entry):
+                # A link loop (ELOOP) may be a folder or a page: a failed entry, never
+                # a reason to stop the walk or to drop it unseen.
+                yield Page(entry.path, prefix + page_stem(entry.name))
             elif not entry.is_symlink() or not entry.is_dir():
                 name = entry.name[:-3] if entry.name.lower().endswith(".gz") else entry.name
                 if match(name) or match(entry.name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 
 from attrs import field, frozen
@@ -33,6 +34,39 @@ class Page:
 
     def read(self, max_bytes: int | None = DEFAULT_MAX_BYTES) -> bytes:
         return self.reader(self.path, max_bytes)
+
+
+def source_path(path: str) -> str:
+    """`path` as the outputs name it (``source.path``, the --errors report): always
+    valid Unicode text.
+
+    A file name that is not valid UTF-8 reaches Python with its undecodable
+    bytes as lone surrogates (``os.fsdecode``), which no UTF-8 output can
+    hold.  Each such byte is written as ``\\xNN`` (the ``backslashreplace``
+    form: ``caf\\xe9.txt`` for the bytes ``caf\xe9.txt``) and, in such a name
+    only, each backslash as ``\\x5c``, so the name's bytes can be recovered
+    (``original_bytes``).  Every other path is kept as it is.
+    """
+    if not _has_surrogates(path):
+        return path
+    raw = os.fsencode(path)
+    return raw.replace(b"\\", b"\\x5c").decode("utf-8", "backslashreplace")
+
+
+def original_bytes(source: str) -> bytes:
+    """The bytes of a file name that was not valid UTF-8, from its ``source_path``
+    (a name that was valid UTF-8 is its own ``source_path``: encode it)."""
+    if "\\x" not in source:
+        return os.fsencode(source)
+    return re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), source.encode())
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def page_stem(filename: str) -> str:

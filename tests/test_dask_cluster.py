@@ -131,7 +131,7 @@ def test_parquet_from_s3_is_the_one_machine_dataset(
         films = [part for part in manifest["parts"] if part["path"].startswith("films/")]
         assert [part["path"] for part in films] == [f"films/part-{n:05d}.parquet" for n in range(8)]
     sql = f"SELECT count(*), count(DISTINCT page_id) FROM '{tmp_path}/tables/films/*.parquet'"
-    assert duckdb.sql(sql).fetchall() == [(len(expected["films"]),) * 2]
+    assert duckdb.connect().execute(sql).fetchall() == [(len(expected["films"]),) * 2]
 
 
 def test_read_pages_from_s3_on_the_cluster(s3: S3, client: Any, pages: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..engine import default_jobs
 from ..sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES
+from ._distributed import add_distributed_options
 
 # Below this many pages, starting worker processes (~0.25 s) costs more than they save.
 SMALL_RUN = 100
@@ -141,4 +142,5 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "validate", help="check exports (.json, or .jsonl one per line) against the schema"
     )
     validate.add_argument("files", nargs="+", metavar="FILE.json", type=Path)
+    add_distributed_options(convert)  # --scheduler and its options: cli/_distributed.py
     return parser, convert

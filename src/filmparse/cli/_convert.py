@@ -14,6 +14,7 @@ from ..sinks import ErrorReport, JsonFiles, JsonText, PageResult, Sink, Sweeper
 from ..sources import Page, find_pages
 from ._args import SMALL_RUN
 from ._console import EXIT_FAILED, EXIT_OK, PROG, Console, Stop, silence_stdout, stdin_lines
+from ._distributed import check_one_machine, run_distributed
 from ._summary import Tally, summary
 
 
@@ -96,6 +97,9 @@ def _run(results: Iterator[PageResult], console: Console, stop: Stop, quiet: boo
 
 
 def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
+    if args.scheduler is not None:  # on a Dask cluster: cli/_distributed.py
+        return run_distributed(args, usage)
+    check_one_machine(args, usage)
     started = time.perf_counter()
     total = _check_usage(args, usage)
     if args.jobs is None and total is not None and total < SMALL_RUN:

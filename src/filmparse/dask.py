@@ -180,11 +180,16 @@ def _connect(client: Any, scheduler: str | None, jobs: int | None) -> Iterator[A
         with distributed.Client(scheduler) as connected:
             yield connected
         return
+    # The statistical profiler samples every worker thread 100 times a second: ~10%
+    # of a page's time here, for a dashboard no batch run looks at.
+    quiet = require("dask").config.set({"distributed.worker.profile.enabled": False})
     with (
+        quiet,
         distributed.LocalCluster(
             n_workers=jobs or default_jobs(),
             threads_per_worker=1,
             processes=True,
+            host="127.0.0.1",  # a cluster of this machine: not reachable from others
             dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as connected,

@@ -16,9 +16,7 @@ from ..engine._worker import _internal as internal
 from ..engine._worker import convert_page as engine_convert_page
 from ..engine._worker import parse_page as engine_parse_page
 from ..errors import FilmParseError
-from ..export import dumps, to_dict
 from ..models import Film
-from ..schema import SchemaError, check
 from ..sinks import RECORD, TEXT, Job, PageResult, Sink
 from ..sinks._report import error_record, warning_record
 from ..sources import (
@@ -44,12 +42,9 @@ __all__ = [
     "Job",
     "Page",
     "PageResult",
-    "SchemaError",
     "Sink",
     "Tally",
-    "check",
     "default_jobs",
-    "dumps",
     "engine_convert_page",
     "engine_parse_page",
     "error_record",
@@ -61,7 +56,6 @@ __all__ = [
     "read_page",
     "summary_line",
     "sweep_temps",
-    "to_dict",
     "too_big",
     "warning_record",
     "write_atomic",

@@ -7,7 +7,10 @@ Run by hand:  .venv/bin/python benchmarks/bench_dask.py [--pages 20000] [--objec
    JSONL by `filmparse convert DIR --jsonl FILE -j 2` (a subprocess) and by
    `filmparse.dask.convert(DIR, jsonl=FOLDER)` on a LocalCluster of two
    worker processes of one thread each (started beforehand: its ~2 s start-up
-   is shown apart), alternating, --repeat times each: the fastest is shown.
+   is shown apart), alternating, --repeat times each: the fastest is shown;
+   and the command itself, `filmparse convert DIR --scheduler local -j 2
+   --jsonl FOLDER` (its cluster's start-up included).  The workers run with
+   `distributed.worker.profile.enabled=False`, as `--scheduler local` does.
    Target: the cluster within 15% of -j 2.
 2. Client memory: a moto S3 server (its own process) holds K empty objects
    under one prefix; a fresh client process lists them the way `convert`
@@ -57,12 +60,16 @@ def speed(count: int, scratch: Path, repeat: int) -> None:
     generate(pages, count)
     command = [sys.executable, "-m", "filmparse", "convert", str(pages), "--jsonl",
                str(scratch / "one.jsonl"), "-j", "2", "-q"]  # fmt: skip
+    on_cli = [sys.executable, "-m", "filmparse", "convert", str(pages), "--scheduler", "local",
+              "-j", "2", "--jsonl", str(scratch / "cli-parts"), "-q"]  # fmt: skip
+    import dask
     import distributed
 
     lib: Any = distributed  # untyped constructors
     start = time.perf_counter()
-    ones, clusters = [], []
+    ones, clusters, clis = [], [], []
     with (
+        dask.config.set({"distributed.worker.profile.enabled": False}),
         lib.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                          host="127.0.0.1", dashboard_address=":0") as cluster,
         lib.Client(cluster) as client,
@@ -78,11 +85,18 @@ def speed(count: int, scratch: Path, repeat: int) -> None:
             summary = filmparse.dask.convert(str(pages), jsonl=parts, client=client)
             clusters.append(time.perf_counter() - start)
             assert summary.ok == count, summary
-    one, on_cluster = min(ones), min(clusters)
+            shutil.rmtree(scratch / "cli-parts", ignore_errors=True)
+            start = time.perf_counter()
+            subprocess.run(on_cli, check=True)
+            clis.append(time.perf_counter() - start)
+    one, on_cluster, cli = min(ones), min(clusters), min(clis)
     print(f"pages: {count} (fastest of {repeat} alternating runs)")
     print(f"  convert -j 2          {one:8.2f} s {count / one:8.0f} pages/s")
     print(f"  dask, 2 workers       {on_cluster:8.2f} s {count / on_cluster:8.0f} pages/s  "
           f"({on_cluster / one - 1:+.0%} time; start-up {started:.1f} s apart)")  # fmt: skip
+    print(f"  --scheduler local -j 2 {cli:7.2f} s {count / cli:8.0f} pages/s  "
+          f"({cli / one - 1:+.0%} time, its cluster's start-up included)")  # fmt: skip
+    print(f"  load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     shutil.rmtree(pages)
 
 

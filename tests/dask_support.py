@@ -74,3 +74,35 @@ class S3:
     fs: Any  # s3fs.S3FileSystem
 
 
+
+
+def one_machine_tables(folder: Path, out: Path, *, strict: bool = True) -> Path:
+    """The one-machine ``ParquetSink`` dataset of the pages in `folder`, at `out`."""
+    from filmparse.engine import convert_pages
+    from filmparse.sinks._parquet import ParquetSink
+    from filmparse.sources import find_pages
+
+    sink = ParquetSink(out)
+    sink.open()
+    for _ in convert_pages(find_pages([str(folder)]), [sink], jobs=1, strict=strict):
+        pass
+    sink.commit()
+    return out
+
+
+def table_rows(fs: Any, root: str, prefix: tuple[str, str] = ("", "")) -> dict[str, list[Any]]:
+    """Every table's rows under `root` (any part boundaries), sorted, with the
+    source_path prefix ``prefix[0]`` written as ``prefix[1]``."""
+    import pyarrow.parquet as pq
+
+    from filmparse._tables import TABLE_NAMES
+
+    tables: dict[str, list[Any]] = {}
+    for name in TABLE_NAMES:
+        parts = sorted(fs.glob(f"{root.rstrip('/')}/{name}/part-*.parquet"))
+        rows = [row for part in parts for row in pq.read_table(part, filesystem=fs).to_pylist()]
+        for row in rows:
+            if row.get("source_path"):
+                row["source_path"] = row["source_path"].replace(*prefix, 1)
+        tables[name] = sorted(rows, key=repr)
+    return tables

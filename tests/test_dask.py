@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import filmparse
 import filmparse.dask
 from conftest import FIXTURES, REFERENCE
-from dask_support import copy_fixtures, one_machine
+from dask_support import copy_fixtures, one_machine, one_machine_tables, table_rows
 from filmparse._distributed._listing import Partition, list_pages, partitions
 from filmparse._distributed._optional import MissingExtraError
 from filmparse._distributed._pages import read_bytes
@@ -214,3 +214,21 @@ def test_a_missing_extra_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.delitem(registry, "s3", raising=False)
     with pytest.raises(MissingExtraError, match=r"pip install 'filmparse\[s3\]'"):
         list(list_pages(["s3://bucket/pages/"]))
+
+
+def test_parquet_partitions_are_the_one_machine_tables_and_resume(tmp_path: Path) -> None:
+    copy_fixtures(tmp_path / "in")
+    cut = list(partitions(list_pages([str(tmp_path / "in")]), 5))
+    plan = Plan((Output("parquet", str(tmp_path / "tables")),), 5, strict=False)
+    first = [run_partition(part, plan) for part in cut]
+    fs = fsspec.filesystem("file")
+    one = one_machine_tables(tmp_path / "in", tmp_path / "one", strict=False)
+    assert table_rows(fs, str(tmp_path / "tables")) == table_rows(fs, str(one))
+    films = [sum(p.rows for p in r.parts if p.path.startswith("films/")) for r in first]
+    assert sum(films) == len(table_rows(fs, str(one))["films"]) > 0
+    (tmp_path / "tables" / "films" / "part-00001.parquet").unlink()  # as if killed before films
+    resume = Plan(plan.outputs, 5, strict=False, skip_existing=True)
+    again = [run_partition(part, resume) for part in cut]
+    assert [report.skipped for report in again] == [True, False, True, True]
+    assert [report.parts for report in again] == [report.parts for report in first]
+    assert table_rows(fs, str(tmp_path / "tables")) == table_rows(fs, str(one))

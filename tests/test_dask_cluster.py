@@ -20,7 +20,15 @@ import pytest
 
 import filmparse
 import filmparse.dask
-from dask_support import S3, copy_fixtures, make_pages, one_machine, read_parts
+from dask_support import (
+    S3,
+    copy_fixtures,
+    make_pages,
+    one_machine,
+    one_machine_tables,
+    read_parts,
+    table_rows,
+)
 from filmparse.engine import parse_many
 
 pytest_plugins = ["conftest_dask"]
@@ -100,6 +108,32 @@ def test_s3_to_s3_and_local_rows_are_the_one_machine_rows(
         assert _manifest(fs, errs)["rows"] == errors.count("\n")
 
 
+@pytest.mark.parametrize("strict", [True, False])
+def test_parquet_from_s3_is_the_one_machine_dataset(
+    s3: S3, client: Any, pages: Path, tmp_path: Path, strict: bool
+) -> None:
+    import duckdb
+
+    local_fs = fsspec.filesystem("file")
+    expected = table_rows(local_fs, str(one_machine_tables(pages, tmp_path / "one", strict=strict)))
+    assert expected["films"] and expected["problems"]
+    run = "strict" if strict else "lenient"
+    for root in (f"s3://out/{run}/tables", str(tmp_path / "tables")):
+        summary = filmparse.dask.convert(
+            "s3://pages/in/", parquet=root, client=client, strict=strict, pages_per_partition=8
+        )
+        fs = s3.fs if root.startswith("s3://") else local_fs
+        got = table_rows(fs, root, ("s3://pages/in/", f"{pages}/"))
+        assert got == expected  # every table, every row and value, part boundaries aside
+        assert summary.ok == len(expected["films"]) and summary.partitions == 8
+        manifest = _manifest(fs, root)
+        assert manifest["rows"] == {name: len(rows) for name, rows in expected.items()}
+        films = [part for part in manifest["parts"] if part["path"].startswith("films/")]
+        assert [part["path"] for part in films] == [f"films/part-{n:05d}.parquet" for n in range(8)]
+    sql = f"SELECT count(*), count(DISTINCT page_id) FROM '{tmp_path}/tables/films/*.parquet'"
+    assert duckdb.connect().execute(sql).fetchall() == [(len(expected["films"]),) * 2]
+
+
 def test_read_pages_from_s3_on_the_cluster(s3: S3, client: Any, pages: Path) -> None:
     got = filmparse.dask.read_pages("s3://pages/in/", pages_per_partition=10).compute()
     paths = sorted(str(path) for path in pages.iterdir())
@@ -126,14 +160,14 @@ def _no_partial_parts(folder: Path) -> None:
 def test_a_worker_killed_mid_run_loses_no_page(client: Any, tmp_path: Path) -> None:
     make_pages(tmp_path / "in", PAGES, seed=1)
     rows, _ = one_machine(tmp_path / "in", tmp_path / "cli", "-j", "2")
-    out = tmp_path / "rows"
-    markers = out / "_partitions"
+    out, tables = tmp_path / "rows", tmp_path / "tables"
+    markers = tables / "_partitions"  # the first output's
     outcome: dict[str, Any] = {}
 
     def run() -> None:
         try:
             outcome["summary"] = filmparse.dask.convert(
-                str(tmp_path / "in"), jsonl=str(out), client=client,
+                str(tmp_path / "in"), jsonl=str(out), parquet=str(tables), client=client,
                 pages_per_partition=PER_PARTITION,
             )  # fmt: skip
         except BaseException as exc:  # reported by the test below
@@ -156,49 +190,79 @@ def test_a_worker_killed_mid_run_loses_no_page(client: Any, tmp_path: Path) -> N
     assert (summary.pages, summary.ok, summary.partitions) == (PAGES, PAGES, PARTITIONS)
     assert _parts_text(out) == rows  # every page, once, in order
     _no_partial_parts(out)
+    _same_tables(tables, tmp_path / "in", tmp_path / "one")
+
+
+def _same_tables(tables: Path, pages: Path, scratch: Path) -> None:
+    """`tables` holds the one-machine dataset's rows, whole files only."""
+    assert not [p.name for p in tables.rglob(".*")], "a temporary file was left behind"
+    fs = fsspec.filesystem("file")
+    assert table_rows(fs, str(tables)) == table_rows(fs, str(one_machine_tables(pages, scratch)))
 
 
 def _parts_text(folder: Path) -> str:
     return "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("part-*.jsonl")))
 
 
+def _executing(dask_worker: Any) -> int:
+    count: int = dask_worker.state.executing_count
+    return count
+
+
+def _workers_idle(client: Any) -> bool:
+    """No task runs on any worker: a task cancelled by its client still runs to its
+    end there (Dask cannot stop running code), so the scheduler's view is not enough."""
+    busy = any(client.processing().values())
+    return not busy and not any(client.run(_executing).values())
+
+
 def test_an_interrupted_client_resumes_with_skip_existing(client: Any, tmp_path: Path) -> None:
     make_pages(tmp_path / "in", PAGES, seed=2)
     rows, _ = one_machine(tmp_path / "in", tmp_path / "cli", "-j", "2")
-    out, errs = tmp_path / "rows", tmp_path / "errors"
+    out, errs, tables = tmp_path / "rows", tmp_path / "errors", tmp_path / "tables"
+    # The inputs stream from stdin, and only FED partitions' worth arrive before the
+    # interrupt: the run cannot end first, however slow or fast the machine.
     script = (
         "import sys, filmparse.dask\n"
-        "filmparse.dask.convert(sys.argv[1], jsonl=sys.argv[2], errors=sys.argv[3], "
-        f"scheduler=sys.argv[4], pages_per_partition={PER_PARTITION})\n"
+        "filmparse.dask.convert((line.rstrip() for line in sys.stdin), jsonl=sys.argv[1], "
+        "errors=sys.argv[2], parquet=sys.argv[4], scheduler=sys.argv[3], "
+        f"pages_per_partition={PER_PARTITION})\n"
     )
+    fed = 6
+    paths = sorted(str(page) for page in (tmp_path / "in").iterdir())
     run = subprocess.Popen(
-        [sys.executable, "-c", script, str(tmp_path / "in"), str(out), str(errs),
-         client.scheduler.address],
-        stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", script, str(out), str(errs), client.scheduler.address,
+         str(tables)],
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        markers = out / "_partitions"
+        assert run.stdin is not None
+        run.stdin.write("".join(f"{path}\n" for path in paths[: fed * PER_PARTITION]))
+        run.stdin.flush()
+        markers = tables / "_partitions"  # the first output's
         _wait_for("three partitions", lambda: len(list(markers.glob("*.json"))) >= 3)
-        run.send_signal(signal.SIGINT)
+        run.send_signal(signal.SIGINT)  # partitions may still be in flight
         _, stderr = run.communicate(timeout=WAIT)
     finally:
         if run.poll() is None:
             run.kill()
-    assert run.returncode != 0 and "KeyboardInterrupt" in stderr
+    assert run.returncode != 0 and "KeyboardInterrupt" in stderr, stderr
     assert not (out / "_manifest.json").exists()
-    _wait_for("the cancelled tasks to go", lambda: not any(client.processing().values()))
+    _wait_for("the cancelled tasks to end on the workers", lambda: _workers_idle(client))
     done = len(list(markers.iterdir()))
-    assert 3 <= done < PARTITIONS
+    assert 3 <= done <= fed
     _no_partial_parts(out)
+    assert len(list((tables / "films").iterdir())) == done
     summary = filmparse.dask.convert(
-        str(tmp_path / "in"), jsonl=str(out), errors=str(errs), client=client,
-        pages_per_partition=PER_PARTITION, skip_existing=True,
+        str(tmp_path / "in"), jsonl=str(out), errors=str(errs), parquet=str(tables),
+        client=client, pages_per_partition=PER_PARTITION, skip_existing=True,
     )  # fmt: skip
-    assert summary.skipped >= 3 * PER_PARTITION and summary.skipped % PER_PARTITION == 0
+    assert summary.skipped == done * PER_PARTITION
     assert summary.skipped + summary.ok == summary.pages == PAGES
     assert _parts_text(out) == rows
     assert _manifest(fsspec.filesystem("file"), str(out))["rows"] == PAGES
     _no_partial_parts(out)
+    _same_tables(tables, tmp_path / "in", tmp_path / "one")
 
 
 def test_an_unwritable_destination_stops_the_run(s3: S3, client: Any, pages: Path) -> None:

@@ -6,19 +6,21 @@
 
 Inputs are plain paths, ``file://`` or any fsspec URL (``s3://bucket/prefix/``
 needs ``filmparse[s3]``), listed lazily.  The pages go to the workers in
-partitions of `pages_per_partition`; each worker converts its partition and
-writes its parts straight to the destination: ``jsonl`` and ``errors`` are
-folders of ``part-NNNNN.jsonl`` whose rows are, byte for byte, those of
-``filmparse convert --jsonl/--errors`` for the same pages, and a
+partitions of `pages_per_partition`; each worker converts its partition (with
+the one-machine engine's own page conversion) and writes its parts straight
+to the destination: ``jsonl`` and ``errors`` are folders of
+``part-NNNNN.jsonl`` whose rows are, byte for byte, those of ``filmparse
+convert --jsonl/--errors`` for the same pages; ``parquet`` is the tables'
+dataset, ``<table>/part-NNNNN.parquet`` (``problems`` included).  A
 ``_manifest.json`` written last in each lists every part with its page and
-row counts.  Needs ``filmparse[dask]``.
+row counts.  Needs ``filmparse[dask]`` (and ``[parquet]`` for ``parquet``).
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,6 +33,7 @@ from ._distributed._parts import Output, PartitionReport, Plan, ResumeError
 from ._distributed._reuse import (
     DEFAULT_GLOB,
     DEFAULT_MAX_BYTES,
+    FATAL_CODES,
     Film,
     FilmParseError,
     Tally,
@@ -107,19 +110,25 @@ def read_pages(
     pages_per_partition: int = DEFAULT_PAGES_PER_PARTITION,
     glob: str = DEFAULT_GLOB,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    require_sections: bool = False,
+    fail_on: Collection[str] = FATAL_CODES,
 ) -> Any:
     """A ``dask.bag.Bag`` of ``(path, Film | FilmParseError)``, one bag partition
     per `pages_per_partition` pages, in listing order.
 
     A bag's graph is built up front, so the listing is read here, on the
-    client (the names only); ``convert`` streams it instead.
+    client (the names only); ``convert`` streams it instead.  `strict`,
+    `require_sections`, `fail_on`, `max_bytes`: as for ``parse_many`` and the
+    engine's ``parse_page``.
     """
     _check_size(pages_per_partition)
     bag = require("dask.bag")
     delayed = require("dask").delayed
     options = dict(storage_options or {})
     parts = [
-        delayed(_parse_partition, pure=True)(part, strict, max_bytes, options)
+        delayed(_parse_partition, pure=True)(
+            part, strict, max_bytes, options, require_sections, frozenset(fail_on)
+        )
         for part in partitions(
             list_pages(_urls(urls), glob, storage_options=options), pages_per_partition
         )
@@ -130,15 +139,28 @@ def read_pages(
 
 
 def _parse_partition(
-    partition: Partition, strict: bool, max_bytes: int | None, options: dict[str, Any]
+    partition: Partition,
+    strict: bool,
+    max_bytes: int | None,
+    options: dict[str, Any],
+    require_sections: bool,
+    fail_on: frozenset[str],
 ) -> list[tuple[str, Film | FilmParseError]]:
-    pairs: list[tuple[str, Film | FilmParseError]] = []
-    for name, location in zip(partition.names, partition.locations, strict=True):
-        _, parsed = parse_page(
-            name, location, strict=strict, max_bytes=max_bytes, storage_options=options
+    return [
+        (
+            name,
+            parse_page(
+                name,
+                location,
+                strict=strict,
+                max_bytes=max_bytes,
+                storage_options=options,
+                require_sections=require_sections,
+                fail_on=fail_on,
+            ),
         )
-        pairs.append((name, parsed))
-    return pairs
+        for name, location in zip(partition.names, partition.locations, strict=True)
+    ]
 
 
 @contextmanager
@@ -162,11 +184,16 @@ def _connect(client: Any, scheduler: str | None, jobs: int | None) -> Iterator[A
         with distributed.Client(scheduler) as connected:
             yield connected
         return
+    # The statistical profiler samples every worker thread 100 times a second: ~10%
+    # of a page's time here, for a dashboard no batch run looks at.
+    quiet = require("dask").config.set({"distributed.worker.profile.enabled": False})
     with (
+        quiet,
         distributed.LocalCluster(
             n_workers=jobs or default_jobs(),
             threads_per_worker=1,
             processes=True,
+            host="127.0.0.1",  # a cluster of this machine: not reachable from others
             dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as connected,
@@ -190,6 +217,8 @@ def convert(
     progress: bool = False,
     glob: str = DEFAULT_GLOB,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    require_sections: bool = False,
+    fail_on: Collection[str] = FATAL_CODES,
 ) -> Summary:
     """Convert the pages named by `urls` on a Dask cluster; the run's counts.
 
@@ -197,6 +226,11 @@ def convert(
     iterable of them, read lazily (so it may stream, as stdin's lines do).
 
     `jsonl`, `errors`: output folders (paths or URLs) of ``part-NNNNN.jsonl``.
+    `parquet`: an output folder (path or URL) of ``<table>/part-NNNNN.parquet``,
+    the tables of ``filmparse convert --parquet`` (a page is left out of
+    ``films`` twice within a partition only: see the README).
+    `strict`, `require_sections`, `fail_on`, `max_bytes`: what fails a page, as
+    for the engine's ``parse_page`` on one machine.
     `client`: a ``distributed.Client`` to run on; else `scheduler` (an address
     such as ``tcp://host:8786``, or ``"local"``: a local cluster of `jobs`
     worker processes, default every core).  `skip_existing`: resume, running
@@ -208,20 +242,27 @@ def convert(
     """
     started = time.perf_counter()
     _check_size(pages_per_partition)
-    if parquet is not None:
-        raise NotImplementedError(
-            "parquet output on a cluster needs the Parquet part writer of filmparse's "
-            "tables (filmparse[parquet]); use jsonl for now"
-        )
-    given = [(kind, url) for kind, url in (("jsonl", jsonl), ("errors", errors)) if url]
+    kinds = (("parquet", parquet), ("jsonl", jsonl), ("errors", errors))
+    given = [(kind, url) for kind, url in kinds if url]
     if not given:
-        raise ValueError("nowhere to write: give jsonl or errors (a folder or URL)")
+        raise ValueError("nowhere to write: give parquet, jsonl or errors (a folder or URL)")
     outputs = tuple(Output(kind, absolute(url)) for kind, url in given)
     if len({output.url.rstrip("/") for output in outputs}) < len(outputs):
-        raise ValueError("jsonl and errors must be different folders: both hold part-NNNNN.jsonl")
+        raise ValueError("parquet, jsonl and errors must be different folders")
     require("distributed")  # before anything is written
+    if parquet:
+        require("pyarrow", "parquet")
     options = dict(storage_options or {})
-    plan = Plan(outputs, pages_per_partition, strict, max_bytes, options, skip_existing)
+    plan = Plan(
+        outputs,
+        pages_per_partition,
+        strict,
+        max_bytes,
+        options,
+        skip_existing,
+        require_sections=require_sections,
+        fail_on=frozenset(fail_on),
+    )
     names = _urls(urls)
     prepare(outputs, options)
     tqdm = require("tqdm").tqdm

@@ -1,34 +1,33 @@
-"""One page on a worker: read it (local path or fsspec URL), parse, export.
+"""One page on a worker: read it from a local path or an fsspec URL.
 
-What a page becomes is what ``filmparse convert`` makes of it: the same JSON
-text (``to_dict`` plus ``source``, schema-checked, one line) and the same
-errors; a failure is a result, never an exception, so one bad page never
-fails its partition.
+The conversion itself is the one-machine engine's (``engine.convert_page``
+with a ``sources.Page`` whose reader is `read_location`), so every page-level
+behaviour (fatal codes, fail_on, require_sections, the export, its errors) is
+the same; a failure is a result, never an exception.
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import zlib
+from collections.abc import Collection
+from functools import partial
 from typing import Any
 
 from ._listing import is_local
 from ._optional import url_to_fs
 from ._reuse import (
     DEFAULT_MAX_BYTES,
+    FATAL_CODES,
     Film,
     FilmParseError,
-    PageResult,
-    SchemaError,
-    check,
-    dumps,
+    Page,
     engine_parse_page,
     file_error,
     internal,
+    page_stem,
     read_at_most,
     read_page,
-    to_dict,
     too_big,
 )
 
@@ -72,6 +71,21 @@ def read_bytes(
     return data
 
 
+def read_location(
+    location: str,
+    storage_options: dict[str, Any] | None,
+    name: str,
+    max_bytes: int | None,
+) -> bytes:
+    """A ``sources.Reader`` (bound with functools.partial) for a page at `location`."""
+    return read_bytes(location, name, max_bytes=max_bytes, storage_options=storage_options)
+
+
+def page_at(name: str, location: str, storage_options: dict[str, Any] | None) -> Page:
+    """The engine's Page for a page named `name` read from `location`."""
+    return Page(name, page_stem(name), reader=partial(read_location, location, storage_options))
+
+
 def parse_page(
     name: str,
     location: str,
@@ -79,43 +93,16 @@ def parse_page(
     strict: bool,
     max_bytes: int | None,
     storage_options: dict[str, Any] | None,
-) -> tuple[bytes | None, Film | FilmParseError]:
-    """The page's bytes (None if unreadable) and its Film or error."""
+    require_sections: bool = False,
+    fail_on: Collection[str] = FATAL_CODES,
+) -> Film | FilmParseError:
+    """The page's Film or error, as ``parse_many`` gives it."""
     try:
         data = read_bytes(location, name, max_bytes=max_bytes, storage_options=storage_options)
+        return engine_parse_page(
+            data, name, strict=strict, require_sections=require_sections, fail_on=fail_on
+        )
     except FilmParseError as exc:
-        return None, exc
-    try:  # the one-machine engine's own parse: the same failures (FATAL_CODES) alike
-        return data, engine_parse_page(data, name, strict=strict)
-    except FilmParseError as exc:
-        return data, exc
+        return exc
     except Exception as exc:  # a bug in the parser must not stop the other pages
-        return data, internal(name, f"{type(exc).__name__}: {exc}")
-
-
-def convert_page(
-    name: str,
-    location: str,
-    *,
-    strict: bool,
-    max_bytes: int | None,
-    storage_options: dict[str, Any] | None,
-) -> PageResult:
-    """The JSONL row of a page, or its error, as ``filmparse convert --jsonl`` has it."""
-    data, parsed = parse_page(
-        name, location, strict=strict, max_bytes=max_bytes, storage_options=storage_options
-    )
-    sha256 = hashlib.sha256(data).hexdigest() if data is not None else None
-    if isinstance(parsed, FilmParseError):
-        return PageResult(name, sha256=sha256, error=parsed)
-    try:
-        record = to_dict(parsed)
-        record["source"] = {"path": name, "sha256": sha256}
-        check(record)
-        text = dumps(record, None) + "\n"
-    except SchemaError as exc:  # a bug: the export must fit its own schema
-        error = internal(name, f"the export breaks the schema: {exc}")
-        return PageResult(name, sha256=sha256, error=error)
-    except Exception as exc:
-        return PageResult(name, sha256=sha256, error=internal(name, f"{type(exc).__name__}: {exc}"))
-    return PageResult(name, sha256=sha256, record=record, text=text, diagnostics=parsed.diagnostics)
+        return internal(name, f"{type(exc).__name__}: {exc}")

@@ -1,8 +1,10 @@
 """A partition on a worker: convert its pages and write its parts.
 
-Each output (``jsonl``, ``errors``) is a folder of ``part-NNNNN.jsonl`` files,
-one per partition, every one written even when empty, so that its presence
-says the partition is done.  A part is written whole or not at all: a
+Each JSONL output (``jsonl``, ``errors``) is a folder of ``part-NNNNN.jsonl``
+files, one per partition; ``parquet`` is the tables' dataset layout,
+``<table>/part-NNNNN.parquet`` (written by the tables' ``write_part``,
+``films`` last).  Every part is written even when empty, so that its
+presence says the partition is done.  A part is written whole or not at all: a
 temporary file renamed into place on a file system, one PUT (or one
 multipart upload, completed at once) on an object store.  A partition run
 twice, on a worker that died and on another, writes the same bytes to the
@@ -15,14 +17,26 @@ marker matches and whose parts are all there.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from attrs import field, frozen
 
 from ._listing import Partition
-from ._optional import url_to_fs
-from ._pages import convert_page
-from ._reuse import PageResult, Sink, error_record, warning_record, write_atomic
+from ._optional import require, url_to_fs
+from ._pages import page_at
+from ._reuse import (
+    FATAL_CODES,
+    RECORD,
+    TEXT,
+    Job,
+    PageResult,
+    Sink,
+    engine_convert_page,
+    error_record,
+    warning_record,
+    write_atomic,
+)
 
 MARKERS = "_partitions"
 
@@ -35,10 +49,13 @@ class ResumeError(RuntimeError):
 class Output:
     """One output folder: its kind and where it is (an absolute path or a URL)."""
 
-    kind: str  # "jsonl" or "errors"
+    kind: str  # "jsonl", "errors" or "parquet"
     url: str
 
     def part_name(self, number: int) -> str:
+        """The part whose presence says partition `number` is written here."""
+        if self.kind == "parquet":
+            return f"films/part-{number:05d}.parquet"  # the tables' last file
         return f"part-{number:05d}.jsonl"
 
     def join(self, name: str) -> str:
@@ -55,6 +72,8 @@ class Plan:
     max_bytes: int | None = None
     storage_options: dict[str, Any] | None = field(default=None, eq=False)
     skip_existing: bool = False
+    require_sections: bool = False
+    fail_on: frozenset[str] = FATAL_CODES
 
     def marker(self, number: int) -> str:
         return self.outputs[0].join(f"{MARKERS}/part-{number:05d}.json")
@@ -97,7 +116,7 @@ class _LinesPart:
     """A part of JSON lines, kept in memory (a partition is a few MB) and
     written in one go on commit."""
 
-    needs: frozenset[str] = frozenset({"text"})
+    needs: frozenset[str] = frozenset({TEXT})
 
     def __init__(self, url: str, storage_options: dict[str, Any] | None) -> None:
         self.url = url
@@ -123,6 +142,9 @@ class _LinesPart:
     def abort(self) -> None:
         self._lines = []
 
+    def reports(self, kind: str, name: str) -> tuple[PartReport, ...]:
+        return (PartReport(kind, name, self.rows),)
+
 
 class JsonlPart(_LinesPart):
     """The rows of ``--jsonl``: one film per line, the failed pages left out."""
@@ -143,7 +165,51 @@ class ErrorsPart(_LinesPart):
         return rows
 
 
-_SINKS = {"jsonl": JsonlPart, "errors": ErrorsPart}
+class ParquetPart:
+    """The rows of every table for the partition's pages, written by the tables'
+    own ``write_part`` on commit (one file per table, ``films`` last)."""
+
+    needs = frozenset({RECORD})
+
+    def __init__(self, root: str, number: int, storage_options: dict[str, Any] | None) -> None:
+        self.root, self.number, self._options = root, number, storage_options
+        self._results: list[PageResult] = []
+        self.rows: dict[str, int] = {}
+
+    def open(self) -> None:
+        self._results, self.rows = [], {}
+
+    def write(self, result: PageResult) -> None:
+        self._results.append(result)
+
+    def commit(self) -> None:
+        parquet = require("filmparse.sinks._parquet", "parquet")
+        parquet.write_part(
+            self._results, self.root, self.number, storage_options=self._options, rows=self.rows
+        )
+        self._results = []
+
+    def abort(self) -> None:
+        self._results = []
+
+    def reports(self, kind: str, name: str) -> tuple[PartReport, ...]:
+        part = name.rsplit("/", 1)[-1]
+        return tuple(PartReport(kind, f"{table}/{part}", rows) for table, rows in self.rows.items())
+
+
+_Part = _LinesPart | ParquetPart
+
+
+def _part_sink(output: Output, number: int, plan: Plan) -> _Part:
+    if output.kind == "parquet":
+        return ParquetPart(output.url, number, plan.storage_options)
+    url = output.join(output.part_name(number))
+    sink = JsonlPart if output.kind == "jsonl" else ErrorsPart
+    return sink(url, plan.storage_options)
+
+
+def _needs(sinks: Collection[Sink]) -> frozenset[str]:
+    return frozenset().union(*(sink.needs for sink in sinks))
 
 
 def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
@@ -152,22 +218,23 @@ def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
         earlier = done_before(partition, plan)
         if earlier is not None:
             return earlier
-    sinks: list[tuple[Output, _LinesPart]] = []
-    for output in plan.outputs:
-        url = output.join(output.part_name(partition.number))
-        sinks.append((output, _SINKS[output.kind](url, plan.storage_options)))
+    sinks = [(output, _part_sink(output, partition.number, plan)) for output in plan.outputs]
     interface: list[Sink] = [sink for _, sink in sinks]
+    needs = _needs(interface)
     for sink in interface:
         sink.open()
     ok = failed = warnings = 0
     try:
         for name, location in zip(partition.names, partition.locations, strict=True):
-            result = convert_page(
-                name,
-                location,
+            # The one-machine engine's own conversion of a page: the same rows and errors.
+            result = engine_convert_page(
+                Job(page_at(name, location, plan.storage_options)),
+                None,
                 strict=plan.strict,
                 max_bytes=plan.max_bytes,
-                storage_options=plan.storage_options,
+                needs=needs,
+                require_sections=plan.require_sections,
+                fail_on=plan.fail_on,
             )
             ok, failed = ok + result.ok, failed + (not result.ok)
             warnings += len(result.diagnostics)
@@ -180,8 +247,9 @@ def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
             sink.abort()
         raise
     parts = tuple(
-        PartReport(output.kind, output.part_name(partition.number), sink.rows)
+        report
         for output, sink in sinks
+        for report in sink.reports(output.kind, output.part_name(partition.number))
     )
     report = PartitionReport(partition.number, len(partition.names), ok, failed, warnings, parts)
     put(plan.marker(partition.number), _marker_text(partition, plan, report), plan.storage_options)
@@ -208,7 +276,7 @@ def done_before(partition: Partition, plan: Plan) -> PartitionReport | None:
     fs, path = url_to_fs(marker, plan.storage_options)
     try:
         record = json.loads(fs.cat_file(path))
-        earlier = {part["kind"]: part for part in record["parts"]}
+        earlier = {part["kind"] for part in record["parts"]}
         same = (
             record["fingerprint"] == partition.fingerprint
             and record["pages_per_partition"] == plan.pages_per_partition
@@ -224,19 +292,21 @@ def done_before(partition: Partition, plan: Plan) -> PartitionReport | None:
             f"uses {plan.pages_per_partition}, or the inputs changed); resume with the same "
             "inputs and partition size, or convert into an empty destination"
         )
-    parts = []
     for output in plan.outputs:
         name = output.part_name(partition.number)
         out_fs, out_path = url_to_fs(output.join(name), plan.storage_options)
         if output.kind not in earlier or not out_fs.exists(out_path):
             return None
-        parts.append(PartReport(output.kind, name, int(earlier[output.kind]["rows"])))
+    parts = tuple(
+        PartReport(str(part["kind"]), str(part["path"]), int(part["rows"]))
+        for part in record["parts"]
+    )
     return PartitionReport(
         partition.number,
         int(record["pages"]),
         int(record["ok"]),
         int(record["failed"]),
         int(record["warnings"]),
-        tuple(parts),
+        parts,
         skipped=True,
     )

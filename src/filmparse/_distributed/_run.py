@@ -22,7 +22,7 @@ from ._parts import MARKERS, Output, PartitionReport, Plan, put, run_partition
 from ._reuse import sweep_temps
 
 MANIFEST = "_manifest.json"
-_PART = re.compile(r"^part-(\d{5,})\.(?:jsonl|json)$")
+_PART = re.compile(r"^part-(\d{5,})\.(?:jsonl|json|parquet)$")
 
 
 class RunError(RuntimeError):
@@ -37,8 +37,10 @@ def prepare(outputs: Iterable[Output], storage_options: dict[str, Any] | None) -
         fs, path = url_to_fs(output.url, storage_options)
         if is_local(output.url):
             fs.makedirs(path, exist_ok=True)
-            stale += sweep_temps(path, recursive=False)
-            stale += sweep_temps(f"{path}/{MARKERS}", recursive=False)
+            # A Parquet dataset has a folder per table; JSONL parts are flat.
+            stale += sweep_temps(path, recursive=output.kind == "parquet")
+            if output.kind != "parquet":
+                stale += sweep_temps(f"{path}/{MARKERS}", recursive=False)
         with suppress(FileNotFoundError):
             fs.rm_file(f"{path}/{MANIFEST}")
     return stale
@@ -119,6 +121,11 @@ def write_manifests(plan: Plan, reports: list[PartitionReport], extra: dict[str,
             for report, part in mine
             if part.kind == output.kind
         ]
+        rows: dict[str, int] = {}
+        for _, part in mine:
+            if part.kind == output.kind:
+                table = part.path.rsplit("/", 1)[0] if "/" in part.path else output.kind
+                rows[table] = rows.get(table, 0) + part.rows
         manifest = {
             "kind": output.kind,
             "pages_per_partition": plan.pages_per_partition,
@@ -126,7 +133,8 @@ def write_manifests(plan: Plan, reports: list[PartitionReport], extra: dict[str,
             **extra,
             "partitions": len(reports),
             **totals,
-            "rows": sum(part.rows for _, part in mine if part.kind == output.kind),
+            # JSONL: its row count; Parquet: each table's
+            "rows": rows if output.kind == "parquet" else rows.get(output.kind, 0),
             "parts": parts,
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
@@ -139,7 +147,15 @@ def remove_stale_parts(plan: Plan, count: int) -> int:
     removed = 0
     for output in plan.outputs:
         fs, root = url_to_fs(output.url, plan.storage_options)
-        for folder in (root, f"{root}/{MARKERS}"):
+        folders = [root, f"{root}/{MARKERS}"]
+        if output.kind == "parquet":
+            with suppress(FileNotFoundError):
+                folders += [
+                    str(entry["name"])
+                    for entry in fs.ls(root, detail=True)
+                    if entry["type"] == "directory" and not _hidden(str(entry["name"]))
+                ]
+        for folder in folders:
             try:
                 names = fs.ls(folder, detail=False)
             except FileNotFoundError:
@@ -151,3 +167,7 @@ def remove_stale_parts(plan: Plan, count: int) -> int:
                         fs.rm_file(name)
                         removed += 1
     return removed
+
+
+def _hidden(name: str) -> bool:
+    return name.rstrip("/").rsplit("/", 1)[-1].startswith((".", "_"))

@@ -10,6 +10,7 @@ from typing import Any
 from ..diagnostics import CODES
 from ..engine import default_jobs
 from ..sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES
+from ._distributed import add_distributed_options
 
 # Below this many pages, starting worker processes (~0.25 s) costs more than they save.
 SMALL_RUN = 100
@@ -237,6 +238,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "problem codes by count, each with an example page and line.",
     )
     report.add_argument("report", metavar="ERRORS.jsonl", help="an --errors report, or -")
+    add_distributed_options(convert)  # --scheduler and its options: cli/_distributed.py
     return parser, convert
 
 

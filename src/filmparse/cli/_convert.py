@@ -16,6 +16,7 @@ from ..sinks import STDOUT, ErrorReport, JsonFiles, JsonText, PageResult, Sink, 
 from ..sources import DEFAULT_GLOB, Page, find_pages, read_at_most, too_big
 from ._args import SMALL_RUN
 from ._console import EXIT_FAILED, EXIT_OK, PROG, Console, Stop, silence_stdout, stdin_lines
+from ._distributed import check_one_machine, run_distributed
 from ._summary import Tally, failure_line, summary
 from ._tables import table_sink
 
@@ -217,6 +218,9 @@ def _output_failed(exc: OSError, console: Console, sinks: Sequence[Sink]) -> int
 
 
 def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
+    if args.scheduler is not None:  # on a Dask cluster: cli/_distributed.py
+        return run_distributed(args, usage)
+    check_one_machine(args, usage)
     started = time.perf_counter()
     total = _check_usage(args, usage)
     if args.jobs is None and total is not None and total < SMALL_RUN:

@@ -186,9 +186,18 @@ def _table_bytes(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def write_part(results: Iterable[object], destination: str, part: int) -> int:
+def write_part(
+    results: Iterable[object],
+    destination: str,
+    part: int,
+    *,
+    storage_options: dict[str, Any] | None = None,
+    rows: dict[str, int] | None = None,
+) -> int:
     """Write part number `part` of every table for `results` under `destination`
-    (a folder or an fsspec URL such as ``s3://bucket/films``); the number of pages.
+    (a folder or an fsspec URL such as ``s3://bucket/films``, opened with
+    `storage_options`); the number of pages.  `rows`, if given, receives each
+    table's row count.
 
     Each file is atomic: temporary name + rename on a local file system, one
     PUT (``fs.pipe``) on an object store; ``films`` goes last, so the part is
@@ -202,6 +211,8 @@ def write_part(results: Iterable[object], destination: str, part: int) -> int:
             builder.add(result)
     pages = builder.pages
     tables = builder.tables()
+    if rows is not None:
+        rows.update((name, table.num_rows) for name, table in tables.items())
     local = destination.removeprefix("file://")
     if "://" not in local:
         for name in WRITE_ORDER:
@@ -220,7 +231,7 @@ def write_part(results: Iterable[object], destination: str, part: int) -> int:
         import fsspec
     except ImportError as exc:
         raise MissingExtraError("fsspec", "parquet", "Parquet output to a URL") from exc
-    filesystem, root = fsspec.core.url_to_fs(destination)
+    filesystem, root = fsspec.core.url_to_fs(destination, **(storage_options or {}))
     for name in WRITE_ORDER:
         filesystem.pipe(f"{root.rstrip('/')}/{name}/{part_name(part)}", _table_bytes(tables[name]))
     return pages

@@ -160,7 +160,8 @@ def test_ctrl_c_exits_130_and_skip_existing_resumes(tmp_path: Path) -> None:
     rows, _ = one_machine(tmp_path / "in", tmp_path / "cli")
     out = tmp_path / "rows"
     command = [sys.executable, "-m", "filmparse", "convert", "--files-from", "-",
-               "--scheduler", "local", "-j", "2", "--jsonl", str(out), "--pages-per-partition", "10"]  # fmt: skip
+               "--scheduler", "local", "-j", "2", "--jsonl", str(out),
+               "--pages-per-partition", "10"]  # fmt: skip
     # Half the inputs on stdin, which stays open: the run cannot end before Ctrl-C.
     run = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

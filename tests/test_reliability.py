@@ -295,7 +295,8 @@ def test_a_full_disk_is_a_clean_error_and_leaves_nothing(tmp_path: Path, output:
             args = ["convert", str(folder), "--jsonl", str(target)]
             stdin = None
         else:  # 2,000 unreadable pages: a report of some 300 KB
-            args = ["convert", "-", "--jsonl", str(tmp_path / "films.jsonl"), "--errors"]
+            args = ["convert", "--files-from", "-", "--jsonl", str(tmp_path / "films.jsonl")]
+            args.append("--errors")
             args.append(str(target))
             stdin = "".join(f"{tmp_path}/{'x' * 100}-{n}.txt\n" for n in range(2000)).encode()
         result = run(*args, stdin=stdin, preexec_fn=limit)
@@ -315,7 +316,8 @@ def test_a_full_disk_under_the_report_of_an_output_folder_keeps_the_page_files(
         report = tmp_path / "disk" / "errors.jsonl"
         stdin = "".join(f"{tmp_path}/{'x' * 100}-{n}.txt\n" for n in range(2000)).encode()
         out = tmp_path / "out"
-        args = ["convert", str(folder), "-", "-o", str(out), "--errors", str(report), "-j", "1"]
+        args = ["convert", str(folder), "--files-from", "-", "-o", str(out),
+                "--errors", str(report), "-j", "1"]  # fmt: skip
         result = run(*args, stdin=stdin, preexec_fn=limit)
         assert result.returncode == 1, result.stderr
         assert b"Traceback" not in result.stderr

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -75,14 +76,18 @@ class Summary:
     warnings: int
     partitions: int
     seconds: float
+    warning_codes: tuple[tuple[str, int], ...] = ()
+    failure_codes: tuple[tuple[str, int], ...] = ()
 
     def __str__(self) -> str:
-        tally = Tally(ok=self.ok, failed=self.failed, skipped=self.skipped)
-        line = summary_line(tally, self.seconds)
-        if self.warnings:  # (the parts have the codes; the counts by code are not gathered)
-            head, _, rate = line.rpartition(", ")
-            line = f"{head}, warnings: {self.warnings}, {rate}"
-        return line
+        tally = Tally(
+            ok=self.ok,
+            failed=self.failed,
+            skipped=self.skipped,
+            warning_codes=Counter(dict(self.warning_codes)),
+            failure_codes=Counter(dict(self.failure_codes)),
+        )
+        return summary_line(tally, self.seconds)
 
 
 def _urls(urls: str | Iterable[str]) -> Iterable[str]:
@@ -295,4 +300,13 @@ def convert(
         warnings=sum(report.warnings for report in fresh),
         partitions=len(reports),
         seconds=time.perf_counter() - started,
+        warning_codes=_codes(report.warning_codes for report in fresh),
+        failure_codes=_codes(report.failure_codes for report in fresh),
     )
+
+
+def _codes(counts: Iterable[tuple[tuple[str, int], ...]]) -> tuple[tuple[str, int], ...]:
+    total: Counter[str] = Counter()
+    for pairs in counts:
+        total.update(dict(pairs))
+    return tuple(sorted(total.items()))

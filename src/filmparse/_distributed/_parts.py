@@ -17,6 +17,7 @@ marker matches and whose parts are all there.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
@@ -97,6 +98,9 @@ class PartitionReport:
     warnings: int
     parts: tuple[PartReport, ...]
     skipped: bool = False
+    # counts by code, for the summary line (as on one machine); a fresh run's only
+    warning_codes: tuple[tuple[str, int], ...] = ()
+    failure_codes: tuple[tuple[str, int], ...] = ()
 
 
 def put(url: str, text: str, storage_options: dict[str, Any] | None) -> None:
@@ -224,6 +228,8 @@ def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
     for sink in interface:
         sink.open()
     ok = failed = warnings = 0
+    warning_codes: Counter[str] = Counter()
+    failure_codes: Counter[str] = Counter()
     try:
         for name, location in zip(partition.names, partition.locations, strict=True):
             # The one-machine engine's own conversion of a page: the same rows and errors.
@@ -238,6 +244,9 @@ def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
             )
             ok, failed = ok + result.ok, failed + (not result.ok)
             warnings += len(result.diagnostics)
+            warning_codes.update(diagnostic.code for diagnostic in result.diagnostics)
+            if result.error is not None and result.error.code is not None:
+                failure_codes[result.error.code] += 1
             for sink in interface:
                 sink.write(result)
         for sink in interface:
@@ -251,7 +260,16 @@ def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
         for output, sink in sinks
         for report in sink.reports(output.kind, output.part_name(partition.number))
     )
-    report = PartitionReport(partition.number, len(partition.names), ok, failed, warnings, parts)
+    report = PartitionReport(
+        partition.number,
+        len(partition.names),
+        ok,
+        failed,
+        warnings,
+        parts,
+        warning_codes=tuple(sorted(warning_codes.items())),
+        failure_codes=tuple(sorted(failure_codes.items())),
+    )
     put(plan.marker(partition.number), _marker_text(partition, plan, report), plan.storage_options)
     return report
 

@@ -11,6 +11,7 @@ import random
 import re
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -527,3 +528,24 @@ def test_a_one_page_convert_imports_no_pool_and_no_progress_bar(tmp_path: Path) 
     assert "filmparse.cli" in imported  # the import times were recorded
     for heavy in ("tqdm", "concurrent.futures", "multiprocessing"):
         assert heavy not in imported
+
+
+def test_a_fifo_named_as_an_output_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """A device or FIFO given as --jsonl/--errors (/dev/null, /dev/stdout, a pipe)
+    is written straight to: the temp + rename of a regular file replaced it with
+    a regular file (found replacing /dev/full and a FIFO)."""
+    import threading
+
+    fifo = tmp_path / "rows.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    result = run("convert", str(REFERENCE), "--jsonl", str(fifo))
+    reader.join(timeout=60)
+    assert not reader.is_alive()
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe
+    rows = got[0].decode("utf-8").splitlines()
+    assert len(rows) == 1 and json.loads(rows[0])["title"] == "Leaving Las Vegas"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["rows.fifo"]  # no temp file

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from typing import TextIO
 
 from ..atomic import AtomicFile, OutputBusyError, live_writer, sweep_temps
@@ -19,11 +21,20 @@ class TextOutput:
         self.path = target if isinstance(target, str) else None
         self._stream = None if isinstance(target, str) else target
         self._file: AtomicFile | None = None
+        self._special: TextIO | None = None  # a device or FIFO named as the output
 
     def open(self) -> None:
         """Start the file; OutputBusyError if another live run is writing it too
         (its temporary file is locked), so that neither loses the other's work."""
-        if self.path is not None:
+        if self.path is not None and _is_special(self.path):
+            # /dev/null, /dev/stdout, a FIFO: written straight to.  A rename
+            # would replace the device or pipe with a regular file.
+            try:
+                self._special = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            except OSError as exc:
+                raise self._named(exc) from None
+            self._stream = self._special
+        elif self.path is not None:
             self._file = AtomicFile(self.path)
             writer = live_writer(self.path, besides=self._file.temp)
             if writer is not None:
@@ -52,6 +63,8 @@ class TextOutput:
                 self._file.commit()
             elif self._stream is not None:
                 self._stream.flush()
+            if self._special is not None:
+                self._special.close()
         except OSError as exc:
             raise self._named(exc) from None
 
@@ -62,10 +75,23 @@ class TextOutput:
     def abort(self) -> None:
         if self._file is not None:
             self._file.discard()
+        if self._special is not None:
+            with contextlib.suppress(OSError):  # what it held is not ours to keep
+                self._special.close()
 
     def sweep(self) -> int:
         """Remove the temporary files a killed run left at this output."""
-        if self.path is None:
+        if self.path is None or _is_special(self.path):
             return 0
         folder, name = os.path.split(self.path)
         return sweep_temps(folder or ".", recursive=False, name=name)
+
+
+def _is_special(path: str) -> bool:
+    """Whether `path` names an existing file that is neither a regular file nor
+    a folder (a character device, a FIFO, a socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))

@@ -10,19 +10,16 @@ in `film.diagnostics`, under the same codes.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-import threading
 from collections.abc import Callable
-from functools import wraps
-from typing import ParamSpec, TypeVar
 
 import attrs
 from parsimonious.exceptions import ParseError
 from parsimonious.expressions import Expression
 
 from . import sections
+from ._collector import collector_paused
 from .diagnostics import Diagnostic
 from .errors import FilmParseError, Problem, error_at, line_and_column
 from .grammar import film_grammar
@@ -116,42 +113,7 @@ def _lenient_bytes(data: bytes, require: bool) -> Parsed:
 
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-_pause_lock = threading.Lock()
-_pause = {"depth": 0, "restore": False}  # parses under way; whether the collector was on
-
-
-def _collector_paused(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run `fn` with the cyclic garbage collector off, left as it was found.
-
-    A parse builds many objects and frees none until it ends (the tree, the
-    models), so each collection it sets off walks them all again for nothing:
-    with the collector at its defaults a page 200 times the reference page
-    cost up to 70% (strict) and 140% (lenient) more per kB (issue 14).
-    Reference counting still frees what a parse drops.  Parses in several
-    threads at once are counted: the last one out restores the collector.
-    """
-
-    @wraps(fn)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        with _pause_lock:
-            if _pause["depth"] == 0:
-                _pause["restore"] = gc.isenabled()
-                gc.disable()
-            _pause["depth"] += 1
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            with _pause_lock:
-                _pause["depth"] -= 1
-                if _pause["depth"] == 0 and _pause["restore"]:
-                    gc.enable()
-
-    return paused
-
-
-@_collector_paused
+@collector_paused
 def _parse(
     text: str,
     *,

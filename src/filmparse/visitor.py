@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 from parsimonious.expressions import Expression, Lookahead, OneOf, Quantifier, Regex
@@ -35,65 +35,16 @@ from .models import Film
 T = TypeVar("T")
 Where = re.Match[str] | tuple[re.Match[str], str]
 Source = re.Match[str] | dict[str, Where]
-# A value's place: its JSON path (or the path's suffix, inside an entry), start, end offsets.
-OffsetSpan = tuple[str, int, int]
+from ._entries import (  # noqa: E402  (the section modules import them from here)
+    Entry,
+    Pair,
+    Unparsed,
+    _genre_spans,
+    group_span,
+    line_span,
+)
 
-
-class Entry(NamedTuple):
-    """A value read from the page (None: dropped, lenient) and where it was read."""
-
-    value: Any
-    spans: tuple[OffsetSpan, ...] = ()
-
-
-Pair = tuple[str, Entry]  # a Film field and its entry
 _NEWLINE = re.compile("\n")
-
-
-class Part(NamedTuple):
-    """A section of a lenient page: its name, where it starts and ends, what it gave."""
-
-    name: str
-    start: int
-    end: int
-    pairs: list[Pair]
-
-
-class Unparsed(NamedTuple):
-    """A line that fits no rule where it stands (lenient only)."""
-
-    match: re.Match[str]
-
-
-def line_span(match: re.Match[str], suffix: str = "") -> OffsetSpan:
-    """The first line of a match, without its newline."""
-    return suffix, match.start(), match.start() + len(match.group().split("\n", 1)[0])
-
-
-def group_span(match: re.Match[str], group: str, suffix: str = "") -> OffsetSpan:
-    """A named group's range less the spaces its converter strips, or the
-    match's first line when nothing is left."""
-    start = match.start(group)
-    if start >= 0:
-        value = match.group(group)
-        stripped = value.strip()
-        if stripped:
-            start += len(value) - len(value.lstrip())
-            return suffix, start, start + len(stripped)
-    return line_span(match, suffix)
-
-
-def _genre_spans(raw: str, base: int) -> tuple[OffsetSpan, ...]:
-    """The span of each non-empty comma-separated genre, spaces left out."""
-    spans: list[OffsetSpan] = []
-    start = 0
-    for part in raw.split(","):
-        stripped = part.strip()
-        if stripped:
-            first = base + start + len(part) - len(part.lstrip())
-            spans.append((f"[{len(spans)}]", first, first + len(stripped)))
-        start += len(part) + 1
-    return tuple(spans)
 
 
 def _offset(where: Where, name: str) -> int:

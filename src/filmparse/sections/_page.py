@@ -7,8 +7,9 @@ from typing import Any, ClassVar
 
 from parsimonious.nodes import Node
 
+from .._entries import Entry, Pair, Part, Unparsed, group_span
 from ..models import Film
-from ..visitor import BaseVisitor, Entry, Pair, Part, Unparsed, group_span
+from ..visitor import BaseVisitor
 from .facts import NAME as FACTS
 from .overview import NAME as OVERVIEW
 

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from parsimonious.nodes import Node
 
+from .._entries import Entry, Pair, Unparsed, group_span
 from ..models import CEREMONIES, Award
-from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from ..visitor import BaseVisitor
 from ._spec import Label, Section
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
-from ..visitor import BaseVisitor, Pair
+from .._entries import Pair
+from ..visitor import BaseVisitor
 from ._spec import Section
 
 if TYPE_CHECKING:

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
+from .._entries import Entry, Pair, Unparsed, group_span
 from ..grammar import rule_regex
 from ..models import DialogueLine, from_grammar
-from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from ..visitor import BaseVisitor
 from ._spec import Section
 
 if TYPE_CHECKING:

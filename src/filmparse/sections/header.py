@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
-from ..visitor import BaseVisitor, Entry, Pair, Unparsed, group_span
+from .._entries import Entry, Pair, Unparsed, group_span
+from ..visitor import BaseVisitor
 from ._free import HEADING_RULE, refused
 from ._spec import Label, Line, Section
 from .facts import LINES as FACT_LINES

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from parsimonious.nodes import Node
 
 from .. import codes
+from .._entries import Entry, Pair, group_span
 from ..models import Translation
-from ..visitor import BaseVisitor, Entry, Pair, Source, group_span
+from ..visitor import BaseVisitor, Source
 from ._spec import Line, Section
 
 if TYPE_CHECKING:

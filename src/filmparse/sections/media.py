@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node
 
+from .._entries import Entry, Pair, group_span
 from ..models import MediaItem
-from ..visitor import BaseVisitor, Entry, Pair, group_span
+from ..visitor import BaseVisitor
 from ._free import is_heading, refused
 from ._spec import Section
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node
 
-from ..visitor import BaseVisitor, Entry, Pair
+from .._entries import Entry, Pair
+from ..visitor import BaseVisitor
 from ._free import HEADING_RULE, refused
 from ._spec import Section
 from .facts import LINES as FACT_LINES

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node
 
+from .._entries import Entry, Pair, group_span, line_span
 from ..models import Review
-from ..visitor import BaseVisitor, Entry, Pair, Source, group_span, line_span
+from ..visitor import BaseVisitor, Source
 from ._free import refused
 from ._spec import Section
 

@@ -10,9 +10,10 @@ import attrs
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
+from .._entries import Entry, OffsetSpan, Pair, Unparsed, group_span
 from ..grammar import rule_regex
 from ..models import OFFERS, Availability, from_grammar
-from ..visitor import BaseVisitor, Entry, OffsetSpan, Pair, Unparsed, group_span
+from ..visitor import BaseVisitor
 from ._spec import Section
 
 if TYPE_CHECKING:

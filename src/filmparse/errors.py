@@ -83,6 +83,28 @@ class FilmParseError(Error):
         self.problems = problems
         super().__init__(self._render())
 
+    @classmethod
+    def from_problem(
+        cls,
+        problem: Problem,
+        *,
+        source_line: str | None = None,
+        path: str | None = None,
+        problems: tuple[Problem, ...] = (),
+    ) -> FilmParseError:
+        """The error reporting `problem`, among the page's `problems`."""
+        return cls(
+            problem.message,
+            line=problem.line,
+            column=problem.column,
+            section=problem.section,
+            expected=problem.expected,
+            source_line=source_line,
+            path=path,
+            code=problem.code,
+            problems=problems,
+        )
+
     def problem(self) -> Problem:
         """This error as a Problem record."""
         return Problem(self.line, self.column, self.code or "", self.section, self.message,

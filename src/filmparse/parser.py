@@ -355,16 +355,8 @@ def _in_page_order(
     else:
         lines = visitor.text.split("\n")
         source_line = lines[first.line - 1] if first.line <= len(lines) else ""
-    return FilmParseError(
-        first.message,
-        line=first.line,
-        column=first.column,
-        section=first.section,
-        expected=first.expected,
-        source_line=source_line,
-        path=error.path,
-        code=first.code,
-        problems=tuple(problems),
+    return FilmParseError.from_problem(
+        first, source_line=source_line, path=error.path, problems=tuple(problems)
     )
 
 

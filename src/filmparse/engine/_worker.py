@@ -153,18 +153,11 @@ def failed_on(
     else:
         message = f"{diagnostic.code} {diagnostic.message} (a warning chosen to fail the page)"
         expected = f"no {diagnostic.code} warning"
-    return FilmParseError(
-        message,
-        line=diagnostic.line,
-        column=diagnostic.column,
-        section=diagnostic.section,
-        expected=expected,
-        path=path,
-        code=diagnostic.code,
-        problems=tuple(
-            Problem(d.line, d.column, d.code, d.section, d.message, "") for d in diagnostics
-        ),
+    cause = Problem(
+        diagnostic.line, diagnostic.column, diagnostic.code, diagnostic.section, message, expected
     )
+    every = tuple(Problem(d.line, d.column, d.code, d.section, d.message, "") for d in diagnostics)
+    return FilmParseError.from_problem(cause, path=path, problems=every)
 
 
 def _internal(path: str, what: str) -> FilmParseError:

@@ -1,7 +1,9 @@
 """Typed models <-> plain dicts and JSON, in one place.
 
 One cattrs converter serves both directions, so the export contract (key
-order, dates as ISO strings, tuples as lists) is defined once.
+order, dates as ISO strings, tuples as lists) is defined once.  to_dict
+writes the same dicts with a function generated per model from its fields,
+about twice as fast as the converter's (tested to agree with it).
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Iterator
+import typing
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
+import attrs
 import cattrs
 import orjson
 from cattrs import transform_error
@@ -39,11 +43,45 @@ converter.register_structure_hook(
 
 def to_dict(film: Film) -> dict[str, Any]:
     """The export contract: schema_version first, then the Film's fields."""
-    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    data.update(converter.unstructure(film))
+    data: dict[str, Any] = _film_dict(film)
     if not data["extra_sections"]:  # only lenient parses have any: strict exports stay as they were
         del data["extra_sections"]
     return data
+
+
+def _value_code(kind: Any, value: str, names: dict[str, Any]) -> str:
+    """Python code for the unstructured form of `value` (code), a field of type `kind`."""
+    args = typing.get_args(kind)
+    origin = typing.get_origin(kind)
+    if origin is tuple and attrs.has(args[0]):
+        names[f"d_{args[0].__name__}"] = _dict_function(args[0])
+        return f"[d_{args[0].__name__}(x) for x in {value}]"
+    if origin is tuple:  # of str (or of Literal words)
+        return f"list({value})"
+    if origin is dict:
+        return f"{{k: {_value_code(args[1], 'x', names)} for k, x in {value}.items()}}"
+    if dt.date in args:  # dt.date | None
+        return f"(None if {value} is None else {value}.isoformat())"
+    return value
+
+
+def _dict_function(cls: type, first: str = "") -> Callable[[Any], dict[str, Any]]:
+    """A function of one `cls` instance to its dict, written out for its fields
+    as cattrs' converter would unstructure it (diagnostics left out)."""
+    names: dict[str, Any] = {}
+    items = [first] if first else []
+    for attribute in attrs.fields(attrs.resolve_types(cls)):
+        if attribute.name != "diagnostics":
+            items.append(
+                f"{attribute.name!r}: {_value_code(attribute.type, 'o.' + attribute.name, names)}"
+            )
+    source = "def as_dict(o):\n    return {" + ", ".join(items) + "}"
+    exec(compile(source, f"<to_dict {cls.__name__}>", "exec"), names)
+    function: Callable[[Any], dict[str, Any]] = names["as_dict"]
+    return function
+
+
+_film_dict = _dict_function(Film, f"'schema_version': {SCHEMA_VERSION}")
 
 
 def to_json(film: Film, indent: int | None = 2) -> str:

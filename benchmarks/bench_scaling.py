@@ -3,11 +3,11 @@
 Run by hand:  .venv/bin/python benchmarks/bench_scaling.py [--rounds N] [--no-growth]
 
 Grows the reference page to 1x, 10x and 200x its size (its dialogue repeated)
-and times strict and lenient parsing of each, medians of repeated runs, with
-the garbage collector at its defaults; time per kB should stay flat if parsing
-is linear (issue 14, target 2: within 20% from 1x to 200x).  Beside each
-figure: the collections the parse triggered (generations 0/1/2) and the
-objects it left tracked by the collector, the cause of the rise.  Times are
+and times strict and lenient parsing of each, medians of interleaved rounds,
+with the garbage collector at its defaults, the Films dropped or kept; time
+per kB should stay flat if parsing is linear (issue 14, target 2: within 20%
+from 1x to 200x).  Beside each figure: the collections a strict parse
+triggered (generations 0/1/2) and the objects its Film keeps tracked.  Times are
 CPU time (time.process_time): the machine is shared.  Then times the hardening pages
 of the test suite (one 5 MB line, 100,000 dialogue lines, a heading repeated
 1,000 times, every section out of order) in both modes, saying what each gave.
@@ -78,30 +78,53 @@ def gc_cost(fn: Callable[[], object]) -> tuple[list[int], int]:
 
 
 def linearity(rounds: int, factors: tuple[int, ...] = (1, 10, 200)) -> None:
-    """µs/kB of strict and lenient parsing at each size, gc at its defaults."""
+    """µs/kB of strict and lenient parsing at each size, gc at its defaults.
+
+    Interleaved: each round parses every (size, mode) once, in an order
+    rotated from round to round, so that a burst of load on the shared
+    machine hits every size alike; each sample is ~1 MB of page (20 calls of
+    the 1x page, 2 of the 10x, 1 of the 200x); medians of `rounds` samples.
+    "kept" is the same parse with every Film kept until the round ends, as a
+    user collecting results does: the collector then has the parse's objects
+    to walk once it is back on, and that time counts too.
+    """
     assert gc.isenabled() and gc.get_threshold() == (700, 10, 10), "gc must be at its defaults"
     text = PAGE.read_text(encoding="utf-8")
+    pages = {factor: grown(text, factor) for factor in factors}
+    kb = {factor: len(page.encode("utf-8")) / 1000 for factor, page in pages.items()}
+    calls = {factor: max(1, round(1000 / kb[factor])) for factor in factors}
+    modes = {"strict": True, "lenient": False, "strict kept": True, "lenient kept": False}
+    keys = [(factor, mode) for factor in factors for mode in modes]
+    samples: dict[tuple[int, str], list[float]] = {key: [] for key in keys}
+    for factor, mode in keys:  # warm-up: the grammar built, the caches filled
+        filmparse.parse(pages[factor], strict=modes[mode])
     print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"{'page':16} {'kB':>8} {'strict ms':>10} {'us/kB':>7} {'gc 0/1/2':>12} {'tracked':>9}"
-          f" {'lenient ms':>11} {'us/kB':>7} {'gc 0/1/2':>12} {'tracked':>9}")  # fmt: skip
-    per_kb: dict[bool, list[float]] = {True: [], False: []}
+    for number in range(rounds):
+        shift = number % len(keys)
+        for factor, mode in keys[shift:] + keys[:shift]:
+            page, strict, kept = pages[factor], modes[mode], []
+            start = time.process_time()
+            for _ in range(calls[factor]):
+                film = filmparse.parse(page, strict=strict)
+                if mode.endswith("kept"):
+                    kept.append(film)
+            del film
+            samples[factor, mode].append((time.process_time() - start) / calls[factor])
+            del kept
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    per_kb = {key: statistics.median(values) * 1e6 / kb[key[0]] for key, values in samples.items()}
+    print(f"{'page':16} {'kB':>8}" + "".join(f" {mode + ' us/kB':>18}" for mode in modes)
+          + f" {'strict gc 0/1/2':>16} {'tracked':>9}")  # fmt: skip
     for factor in factors:
-        page = grown(text, factor)
-        kb = len(page.encode("utf-8")) / 1000
-        row = f"{f'reference x{factor}':16} {kb:8.1f}"
-        for strict in (True, False):
-            run = partial(filmparse.parse, page, strict=strict)
-            seconds = median_seconds(run, max(3, rounds * 10 // factor))
-            collections, kept = gc_cost(run)
-            per_kb[strict].append(seconds * 1e6 / kb)
-            shown = "/".join(map(str, collections))
-            row += f" {seconds * 1e3:10.1f} {seconds * 1e6 / kb:7.1f} {shown:>12} {kept:9,}"
-        print(row)
-    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        collections, left = gc_cost(partial(filmparse.parse, pages[factor]))
+        shown = "/".join(map(str, collections))
+        print(f"{f'reference x{factor}':16} {kb[factor]:8.1f}"
+              + "".join(f" {per_kb[factor, mode]:18.1f}" for mode in modes)
+              + f" {shown:>16} {left:9,}")  # fmt: skip
     # A rise is what a superlinear cost shows; strict time per kB falls from
     # x1 because dialogue, what the page grows by, is its cheapest section.
-    for strict, values in per_kb.items():
-        mode = "strict" if strict else "lenient"
+    for mode in modes:
+        values = [per_kb[factor, mode] for factor in factors]
         rise = max(b / a for a, b in itertools.combinations(values, 2)) - 1
         steps = ", ".join(f"{b / a - 1:+.0%}" for a, b in itertools.pairwise(values))
         print(f"{mode}: us/kB steps {steps}; largest rise from a size to a larger one {rise:+.0%}; "
@@ -146,7 +169,7 @@ def outcome(text: str, strict: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 200])
     parser.add_argument("--no-hostile", action="store_true", help="only the linear-time checks")
     parser.add_argument("--no-growth", action="store_true", help="skip the 1x/4x/16x lenient paths")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import filmparse
 import filmparse.parser as parser_module
@@ -47,9 +48,11 @@ def test_lenient_mode_reads_like_the_lenient_rules(page: Path, track: bool, requ
     _both(decode(page.read_bytes(), []), track=track, require=require)
 
 
-@given(edited_pages() | corrupted_pages(REFERENCE_TEXT))
-def test_lenient_mode_reads_edited_pages_like_the_lenient_rules(text: str) -> None:
-    _both(text, track=False, require=False)
+@given(edited_pages() | corrupted_pages(REFERENCE_TEXT), st.booleans(), st.booleans())
+def test_lenient_mode_reads_edited_pages_like_the_lenient_rules(
+    text: str, track: bool, require: bool
+) -> None:
+    _both(text, track=track, require=require)
 
 
 def _refuse_lenient_rules(monkeypatch: pytest.MonkeyPatch) -> None:

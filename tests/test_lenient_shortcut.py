@@ -98,3 +98,16 @@ def test_a_page_the_strict_rules_refuse_is_read_by_the_lenient_rules() -> None:
     film = filmparse.parse(page, strict=False)
     assert [d.code for d in film.diagnostics] == ["FP201", "FP301", "FP101", "FP204"]
     assert film.diagnostics == parser_module._lenient_rules(page, False)[0].diagnostics
+
+
+def test_a_bug_in_the_strict_rules_does_not_escape_lenient_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("a bug")
+
+    expected = filmparse.parse(REFERENCE_TEXT)
+    monkeypatch.setattr(parser_module, "_read_strict", broken)
+    film = filmparse.parse(REFERENCE_TEXT, strict=False)
+    assert film == expected
+    assert film.diagnostics == ()

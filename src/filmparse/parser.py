@@ -182,7 +182,7 @@ def _lenient(text: str, *, track: bool, require: bool, found: list[Diagnostic]) 
     # lenient rules on a well-formed page); any other is read again leniently.
     try:
         film, visitor = _read_strict(clean, track=track, require=require)
-    except (FilmParseError, _GrammarFailure):
+    except Exception:  # a strict-mode bug too: lenient mode never raises
         return _read_lenient(clean, track=track, require=require, found=found)
     if found:  # what normalisation repaired, as the lenient visitor orders it
         film = attrs.evolve(film, diagnostics=tuple(sorted(found, key=_place)))

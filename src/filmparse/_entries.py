@@ -44,9 +44,11 @@ def line_span(match: re.Match[str], suffix: str = "") -> OffsetSpan:
     return suffix, match.start(), match.start() + len(match.group().split("\n", 1)[0])
 
 
-def group_span(match: re.Match[str], group: str, suffix: str = "") -> OffsetSpan:
-    """A named group's range less the spaces its converter strips, or the
-    match's first line when nothing is left."""
+def group_span(
+    match: re.Match[str], group: str, suffix: str = "", line: tuple[int, int] | None = None
+) -> OffsetSpan:
+    """A named group's range less the spaces its converter strips, or when
+    nothing is left its `line` (start, end), by default the match's first line."""
     start = match.start(group)
     if start >= 0:
         value = match.group(group)
@@ -54,7 +56,15 @@ def group_span(match: re.Match[str], group: str, suffix: str = "") -> OffsetSpan
         if stripped:
             start += len(value) - len(value.lstrip())
             return suffix, start, start + len(stripped)
-    return line_span(match, suffix)
+    return line_span(match, suffix) if line is None else (suffix, *line)
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def entry_lines(match: re.Match[str]) -> list[tuple[int, int]]:
+    """Where each line of a block's entry (one match of many lines) starts and ends."""
+    return [line.span() for line in _LINE.finditer(match.string, match.start(), match.end())]
 
 
 def _genre_spans(raw: str, base: int) -> tuple[OffsetSpan, ...]:

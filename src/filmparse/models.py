@@ -184,6 +184,10 @@ class Film:
 GRAMMAR_LINES: Mapping[type, frozenset[str]] = {
     DialogueLine: frozenset({"speaker", "text"}),
     Availability: frozenset({"country_name"}),
+    Review: frozenset({"author", "content"}),
+    MediaItem: frozenset({"title"}),
+    Award: frozenset({"category", "nominee"}),
+    Translation: frozenset(),
 }
 
 

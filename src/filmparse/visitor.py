@@ -213,7 +213,7 @@ class BaseVisitor(_Visitor):
         """Where a node's or a match's text starts and ends (newlines after it left out)."""
         if isinstance(source, Node):
             return source.start, self.end_of(source)
-        return source.start(), source.end()
+        return source.start(), source.start() + len(source.group().rstrip("\n"))
 
     def end_of(self, node: Node) -> int:
         """The end of a node's text, less the newlines after it."""

@@ -24,6 +24,14 @@ class Entry(NamedTuple):
 Pair = tuple[str, Entry]  # a Film field and its entry
 
 
+class Items(NamedTuple):
+    """A list field's values read without a source map, not one Entry each
+    (None: dropped, lenient): what a long section gives, an Entry a line costing
+    more than the line's model.  (With a source map, sections give Entries.)"""
+
+    values: list[Any]
+
+
 class Part(NamedTuple):
     """A section of a lenient page: its name, where it starts and ends, what it gave."""
 

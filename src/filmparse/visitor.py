@@ -30,6 +30,7 @@ from parsimonious.nodes import Node, NodeVisitor, RegexNode
 
 from .diagnostics import Diagnostic
 from .errors import FilmParseError, error_at
+from .grammar import rule_regex
 from .models import Film
 
 T = TypeVar("T")
@@ -310,6 +311,17 @@ class BaseVisitor(_Visitor):
             self.unparsed(Unparsed(match), section, "a line of nothing but spaces")
             return Entry(None)
         return Entry(line, (group_span(match, "line"),) if self.track else ())
+
+    def read_back(self, block: Node, rules: Sequence[str]) -> list[tuple[str, re.Match[str]]]:
+        """The lines of a block that is `rules` in turn, each optional, as one
+        regex: (rule, its match) of each line, read with the rules' own regexes."""
+        pos, found = block.start, []
+        for rule in rules:
+            match = rule_regex(rule).match(self.text, pos)
+            if match is not None:
+                found.append((rule, match))
+                pos = match.end()
+        return found
 
     def header_lines(self, lines: Sequence[Any], section: str) -> list[Pair]:
         """Header and fact lines read in any order; unparsed lines reported."""

@@ -39,9 +39,11 @@ class Outcome(NamedTuple):
 
 class AwardsVisitor(BaseVisitor):
     def visit_awards(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        _, wins, nominations = children
-        return [(FIELD, Entry([*(wins[0] if wins else ()), *(nominations[0] if nominations
-                                                           else ())]))]  # fmt: skip
+        return [(FIELD, Entry(self.visit_strict_awards(node, children[1:])))]
+
+    def visit_strict_awards(self, node: Node, children: Sequence[Any]) -> list[Entry]:
+        wins, nominations = children[:2]
+        return [*(wins[0] if wins else ()), *(nominations[0] if nominations else ())]
 
     def visit_award_wins(self, node: Node, children: Sequence[Any]) -> list[Entry]:
         return self._awards(*children, "won")
@@ -81,6 +83,8 @@ class AwardsVisitor(BaseVisitor):
         entries: list[Entry] = []
         outcome: Outcome | None = None
         seen: dict[str, Outcome | int] = {}
+        if node.children[1].children[0].expr_name == "strict_awards":
+            return [(FIELD, Entry(children[1]))]
         for item in children[1]:
             if isinstance(item, Unparsed):
                 self.unparsed(item, HEADING)

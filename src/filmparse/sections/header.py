@@ -72,7 +72,7 @@ class HeaderVisitor(BaseVisitor):
         self.label("label", node.match)
         return None  # a label that carries no data
 
-    def visit_lenient_header(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+    def visit_lenient_header_lines(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         title, tagline, lines = children
         pairs: list[Pair] = []
         if title:

@@ -92,6 +92,8 @@ class WhereToWatchVisitor(BaseVisitor):
         # Evolving the Availability at each offer was quadratic (issue 10).
         offers: list[str] = []
         spans: list[OffsetSpan] = []
+        if node.children[1].children[0].expr_name == "strict_where_to_watch":
+            return [(FIELD, Entry(children[1]))]
         for item in children[1]:
             if isinstance(item, Unparsed):
                 word = item.match.group("line")

@@ -46,10 +46,12 @@ class AwardsVisitor(BaseVisitor):
         return [*(wins[0] if wins else ()), *(nominations[0] if nominations else ())]
 
     def visit_award_wins(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        return self._awards(*children, "won")
+        label, block = children
+        return self._awards(label, block, "won")
 
     def visit_award_nominations(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        return self._awards(*children, "nominated")
+        label, block = children
+        return self._awards(label, block, "nominated")
 
     def _awards(self, label: re.Match[str], block: re.Match[str], outcome: str) -> list[Entry]:
         """The award lines of `block` (award_lines), read back with award_line."""

@@ -27,9 +27,7 @@ class DialogueVisitor(BaseVisitor):
     def visit_dialogue(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return [(FIELD, Entry(children[1]))]
 
-    def visit_dialogue_lines(
-        self, node: RegexNode, children: Sequence[Any]
-    ) -> list[Entry] | Items:
+    def visit_dialogue_lines(self, node: RegexNode, children: Sequence[Any]) -> list[Entry] | Items:
         regex = rule_regex("dialogue_line")
         if self.track:
             return [self._dialogue_line(match) for match in regex.finditer(self.text, node.start,

@@ -58,7 +58,7 @@ class MediaVisitor(BaseVisitor):
         item = self.build(MediaItem, HEADING, values, source, entry)
         if not self.track or item is None:
             return Entry(item)
-        line = entry_lines(title)[1] if one else None  # type: ignore[arg-type]
+        line = entry_lines(title)[1] if one else None
         return Entry(item, (group_span(kind, "kind", ".kind"),
                             group_span(title, "title", ".title", line)))  # fmt: skip
 
@@ -72,8 +72,9 @@ class MediaVisitor(BaseVisitor):
         if self.strict:
             raise self.error_at(kind.start("kind"), message, section=HEADING, code="FP202",
                                 expected="a media kind that is no section heading")  # fmt: skip
-        self.warn("FP202", kind.start("kind"), f"{message}; entry dropped", HEADING,
-                  self.extent(entry)[1])
+        self.warn(
+            "FP202", kind.start("kind"), f"{message}; entry dropped", HEADING, self.extent(entry)[1]
+        )
         return True
 
     def visit_lenient_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
-
-import re
 
 from parsimonious.nodes import Node, RegexNode
 

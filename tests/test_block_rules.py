@@ -19,7 +19,8 @@ from parsimonious.expressions import Sequence as AllOf
 
 import filmparse
 from filmparse.grammar import GrammarError, film_grammar, inlined, rule_regex
-from filmparse.sections import HEADINGS
+from filmparse.normalise import normalise
+from filmparse.sections import HEADINGS, FilmVisitor
 
 PIECES = [
     *HEADINGS, "  Reviews", "Ann", "7.0/10", "/10", "x/10", "Great film.", " ", "\t", "Clip",
@@ -123,3 +124,33 @@ def test_a_review_cut_short_is_reported_as_before_the_block(reference_text: str)
     error = caught.value
     assert (error.line, error.column, error.code, error.section) == (line, 1, "FP204", "Reviews")
     assert "'Lonely Author' fits no rule of this section" in error.message
+
+
+_REFUSED = [  # values strict mode refuses where they stand: lenient diagnostics, same page shape
+    ("[US]", "[ZZ]"),  # FP202, a country dropped
+    ("Release Date 1995-10-27", "Release Date 1995-13-27"),  # FP201
+    ("\U0001f1fa\U0001f1f8 United States", "\U0001f1eb\U0001f1f7 United States"),  # FP301
+    ("\nClip\n", "\nCAST\n"),  # FP202, a media kind written as a heading
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), _REFUSED)
+def test_lenient_reads_a_page_strict_mode_reads_whole_as_section_by_section(
+    reference_text: str, old: str, new: str
+) -> None:
+    # lenient_page tries film_page first: the same Film, diagnostics, refusals,
+    # spans and labels as the section-by-section rules give.
+    page = normalise(reference_text.replace(old, new, 1), [])
+    grammar = film_grammar()
+    tree = grammar["lenient_page"].parse(page)
+    assert tree.children[0].expr_name == "film_page"
+    visitors = [FilmVisitor(page, strict=False, track=True) for _ in range(2)]
+    whole = visitors[0].visit(tree)
+    by_section = visitors[1].visit(grammar["lenient_sections"].parse(page))
+    assert whole == by_section
+    assert whole.diagnostics == by_section.diagnostics
+    assert (new == old) == (not whole.diagnostics)
+    assert visitors[0].refusals == visitors[1].refusals
+    assert visitors[0].spans == visitors[1].spans
+    assert visitors[0].labels == visitors[1].labels

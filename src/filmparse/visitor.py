@@ -237,6 +237,8 @@ class BaseVisitor(_Visitor):
             refusal = error.message, error.expected
             self.warn("FP201", pos, f"{error.message}; {name} set to null", section, None, refusal)
             value = None
+        if self.strict and not self.track:  # (lenient needs the first span: a field read again)
+            return name, Entry(value)
         if name == "genres" and raw:
             spans = _genre_spans(raw, match.start(name)) or (line_span(match),)
         else:

@@ -34,7 +34,7 @@ class PageVisitor(BaseVisitor):
                 pairs += part[0]
         return self.assemble(pairs)
 
-    def visit_lenient_page(self, node: Node, children: Sequence[Any]) -> Film:
+    def visit_lenient_sections(self, node: Node, children: Sequence[Any]) -> Film:
         _, header, sections, _ = children
         pairs: list[Pair] = list(header)
         current, first_seen, furthest = self.order[0], {self.order[0]: 0}, 0
@@ -133,7 +133,8 @@ class PageVisitor(BaseVisitor):
                 self._repeated(name, entry, fields, first_at[name])
             else:
                 fields[name] = entry.value
-                first_at[name] = entry.spans[0][1]
+                if entry.spans:  # (strict mode reads a field once, and keeps no spans untracked)
+                    first_at[name] = entry.spans[0][1]
                 if self.track:
                     for suffix, start, end in entry.spans:
                         self.spans[f"$.{name}{suffix}"] = start, end

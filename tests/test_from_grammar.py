@@ -17,7 +17,18 @@ from hypothesis import strategies as st
 
 from filmparse import values as v
 from filmparse.grammar import rule_regex
-from filmparse.models import GRAMMAR_LINES, OFFERS, Availability, DialogueLine, from_grammar
+from filmparse.models import (
+    GRAMMAR_LINES,
+    OFFERS,
+    Availability,
+    Award,
+    DialogueLine,
+    Film,
+    MediaItem,
+    Review,
+    Translation,
+    from_grammar,
+)
 
 # One line as a regex group can give it: no "\n" and no "\r" (normalised away).
 LINE = st.text(st.characters(blacklist_characters="\n\r"))
@@ -74,3 +85,62 @@ def test_models_built_by_hand_still_validate() -> None:
     with pytest.raises(ValueError, match="empty"):
         DialogueLine(" ", "text")
     assert from_grammar(DialogueLine)(" ", "text") is None
+
+
+@given(author=LINE, rating=st.one_of(st.none(), st.sampled_from(["7.0", "11", "x", " 3.5 ", ""])),
+       content=LINE)  # fmt: skip
+def test_a_review_is_built_as_the_constructor_builds_it(
+    author: str, rating: str | None, content: str
+) -> None:
+    assert from_grammar(Review)(author, rating, content) == constructed(
+        Review, author, rating, content
+    )
+
+
+@given(kind=st.sampled_from(["Clip", "clip", "x\u00b2", "", "CAST", "क्लिप"]), title=LINE)
+def test_a_media_item_is_built_as_the_constructor_builds_it(kind: str, title: str) -> None:
+    assert from_grammar(MediaItem)(kind, title) == constructed(MediaItem, kind, title)
+
+
+@given(
+    outcome=st.sampled_from(["won", "nominated", "lost"]),
+    category=LINE,
+    year=st.sampled_from(["1995", "0999", "99999", "x"]),
+    nominee=LINE,
+)
+def test_an_award_is_built_as_the_constructor_builds_it(
+    outcome: str, category: str, year: str, nominee: str
+) -> None:
+    values = ("Oscar", outcome, category, year, nominee)
+    assert from_grammar(Award)(*values) == constructed(Award, *values)
+
+
+@given(
+    language=st.sampled_from(["Deutsch", "Pусский", " ", ""]),
+    code=st.sampled_from(["de", "ru", "xx"]),
+    country=st.sampled_from(["DE", "zz"]),
+    title=st.one_of(st.none(), LINE),
+    tagline=st.one_of(st.none(), LINE),
+)
+def test_a_translation_is_built_as_the_constructor_builds_it(
+    language: str, code: str, country: str, title: str | None, tagline: str | None
+) -> None:
+    values = (language, code, country, title, tagline)
+    assert from_grammar(Translation)(*values) == constructed(Translation, *values)
+
+
+def test_list_fields_still_refuse_what_attrs_refuses() -> None:
+    # Film's and Availability's list validators try a fast test first; what it
+    # does not pass gets attrs' own validator and its error.
+    line = DialogueLine("A", "b")
+    with pytest.raises(TypeError, match=r"must be <class 'filmparse\.models\.DialogueLine'>"):
+        Film(title="T", dialogue=(line, "A: b"))
+    with pytest.raises(ValueError, match="'offers' must be in"):
+        Availability("US", "United States", ("stream", "lease"))
+    with pytest.raises(ValueError, match="single line"):
+        Film(title="T", cast=("a\nb",))
+
+    class Line(DialogueLine):  # a subclass passes instance_of, as before
+        pass
+
+    assert Film(title="T", dialogue=(Line("A", "b"),)).dialogue[0].speaker == "A"

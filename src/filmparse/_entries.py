@@ -24,6 +24,14 @@ class Entry(NamedTuple):
 Pair = tuple[str, Entry]  # a Film field and its entry
 
 
+class Items(NamedTuple):
+    """A list field's values read without a source map, not one Entry each
+    (None: dropped, lenient): what a long section gives, an Entry a line costing
+    more than the line's model.  (With a source map, sections give Entries.)"""
+
+    values: list[Any]
+
+
 class Part(NamedTuple):
     """A section of a lenient page: its name, where it starts and ends, what it gave."""
 
@@ -44,9 +52,11 @@ def line_span(match: re.Match[str], suffix: str = "") -> OffsetSpan:
     return suffix, match.start(), match.start() + len(match.group().split("\n", 1)[0])
 
 
-def group_span(match: re.Match[str], group: str, suffix: str = "") -> OffsetSpan:
-    """A named group's range less the spaces its converter strips, or the
-    match's first line when nothing is left."""
+def group_span(
+    match: re.Match[str], group: str, suffix: str = "", line: tuple[int, int] | None = None
+) -> OffsetSpan:
+    """A named group's range less the spaces its converter strips, or when
+    nothing is left its `line` (start, end), by default the match's first line."""
     start = match.start(group)
     if start >= 0:
         value = match.group(group)
@@ -54,7 +64,15 @@ def group_span(match: re.Match[str], group: str, suffix: str = "") -> OffsetSpan
         if stripped:
             start += len(value) - len(value.lstrip())
             return suffix, start, start + len(stripped)
-    return line_span(match, suffix)
+    return line_span(match, suffix) if line is None else (suffix, *line)
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def entry_lines(match: re.Match[str]) -> list[tuple[int, int]]:
+    """Where each line of a block's entry (one match of many lines) starts and ends."""
+    return [line.span() for line in _LINE.finditer(match.string, match.start(), match.end())]
 
 
 def _genre_spans(raw: str, base: int) -> tuple[OffsetSpan, ...]:

@@ -74,7 +74,36 @@ def assemble(parts: Iterable[tuple[str, str]]) -> str:
                 )
             defined[name] = where
         texts.append(f"# ==== {where} ====\n{text.rstrip()}\n")
-    return "\n".join(texts)
+    return inlined("\n".join(texts))
+
+
+# `(?&rule)` inside a regex: the regex of `rule` (a one-regex rule without
+# flags) in its place, as an atomic group, which is how PEG reads a terminal:
+# once matched, never re-entered.  It lets a block rule read a section's
+# entries in one regex, written from the entry rules instead of retyped.
+_INLINE = re.compile(r"\(\?&(\w+)\)")
+_ONE_REGEX = re.compile(r'^(\w+)\s*=\s*~r"((?:[^"\\\n]|\\.)*)"(\w*)\s*$', re.MULTILINE)
+
+
+def inlined(text: str, grammar: str | None = None) -> str:
+    """`text` with every `(?&rule)` outside comments replaced (see _INLINE),
+    the rules looked up in `grammar` (by default `text` itself)."""
+    found = _ONE_REGEX.findall(text if grammar is None else grammar)
+    rules = {name: (pattern, flags) for name, pattern, flags in found}
+
+    def expand(pattern: str, seen: tuple[str, ...]) -> str:
+        def one(hit: re.Match[str]) -> str:
+            name = hit.group(1)
+            if name not in rules or rules[name][1] or name in seen:
+                why = "no one-regex rule without flags" if name not in seen else "a cycle"
+                raise GrammarError(f"(?&{name}): {why} of that name")
+            return f"(?>{expand(rules[name][0], (*seen, name))})"
+
+        return _INLINE.sub(one, pattern)
+
+    return "\n".join(
+        line if line.lstrip().startswith("#") else expand(line, ()) for line in text.split("\n")
+    )
 
 
 def rule_names(text: str) -> list[str]:

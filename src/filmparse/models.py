@@ -29,8 +29,42 @@ _line = v.line
 _optional_line = optional(v.single_line)
 
 
+class _Each:
+    """deep_iterable(member), first tried fast on a tuple: its members all of
+    type `kind` exactly, or all in `allowed`, or (neither given) all passing
+    `member` in one loop; else the attrs validator runs, for its error.  (Per
+    member, attrs' validator cost more than the rest of building a Film.)"""
+
+    def __init__(
+        self, member: Any, kind: type | None = None, allowed: frozenset[str] | None = None
+    ) -> None:
+        self.kind, self.member, self.allowed = kind, member, allowed
+        iterable = instance_of(tuple) if kind is not None else None
+        self.full = deep_iterable(member_validator=member, iterable_validator=iterable)
+
+    def __call__(self, instance: Any, attribute: Any, value: Any) -> None:
+        if type(value) is tuple:
+            if self.kind is not None:
+                kind = self.kind
+                if all(type(item) is kind for item in value):
+                    return
+            elif self.allowed is not None:
+                allowed = self.allowed
+                if all(type(item) is str and item in allowed for item in value):
+                    return
+            else:
+                member = self.member
+                for item in value:
+                    member(instance, attribute, item)
+                return
+        self.full(instance, attribute, value)
+
+    def __repr__(self) -> str:
+        return repr(self.full)
+
+
 def _tuple_of(kind: type) -> Any:
-    return deep_iterable(member_validator=instance_of(kind), iterable_validator=instance_of(tuple))
+    return _Each(instance_of(kind), kind)
 
 
 def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
@@ -68,7 +102,7 @@ class Availability:
     country_code: str = field(converter=v.country_code)
     country_name: str = field(converter=v.text, validator=_line)
     offers: tuple[Offer, ...] = field(
-        default=(), converter=_offers, validator=deep_iterable(in_(OFFERS))
+        default=(), converter=_offers, validator=_Each(in_(OFFERS), allowed=frozenset(OFFERS))
     )
 
 
@@ -129,9 +163,7 @@ class Film:
     runtime_minutes: int | None = field(
         default=None, converter=v.optional_runtime, validator=v.non_negative
     )
-    genres: tuple[str, ...] = field(
-        default=(), converter=v.genre_list, validator=deep_iterable(v.genre)
-    )
+    genres: tuple[str, ...] = field(default=(), converter=v.genre_list, validator=_Each(v.genre))
     status: str | None = field(default=None, converter=v.optional_text, validator=_optional_line)
     overview: str | None = field(default=None, converter=v.optional_paragraphs)
     budget: int | None = field(default=None, converter=v.optional_dollars, validator=v.non_negative)
@@ -154,8 +186,8 @@ class Film:
     availability: tuple[Availability, ...] = field(
         default=(), converter=_tuple, validator=_tuple_of(Availability)
     )
-    cast: tuple[str, ...] = field(default=(), converter=_str_tuple, validator=deep_iterable(_line))
-    crew: tuple[str, ...] = field(default=(), converter=_str_tuple, validator=deep_iterable(_line))
+    cast: tuple[str, ...] = field(default=(), converter=_str_tuple, validator=_Each(_line))
+    crew: tuple[str, ...] = field(default=(), converter=_str_tuple, validator=_Each(_line))
     reviews: tuple[Review, ...] = field(default=(), converter=_tuple, validator=_tuple_of(Review))
     dialogue: tuple[DialogueLine, ...] = field(
         default=(), converter=_tuple, validator=_tuple_of(DialogueLine)
@@ -184,6 +216,10 @@ class Film:
 GRAMMAR_LINES: Mapping[type, frozenset[str]] = {
     DialogueLine: frozenset({"speaker", "text"}),
     Availability: frozenset({"country_name"}),
+    Review: frozenset({"author", "content"}),
+    MediaItem: frozenset({"title"}),
+    Award: frozenset({"category", "nominee"}),
+    Translation: frozenset(),
 }
 
 

@@ -30,6 +30,7 @@ from parsimonious.nodes import Node, NodeVisitor, RegexNode
 
 from .diagnostics import Diagnostic
 from .errors import FilmParseError, error_at
+from .grammar import rule_regex
 from .models import Film
 
 T = TypeVar("T")
@@ -213,7 +214,7 @@ class BaseVisitor(_Visitor):
         """Where a node's or a match's text starts and ends (newlines after it left out)."""
         if isinstance(source, Node):
             return source.start, self.end_of(source)
-        return source.start(), source.end()
+        return source.start(), source.start() + len(source.group().rstrip("\n"))
 
     def end_of(self, node: Node) -> int:
         """The end of a node's text, less the newlines after it."""
@@ -236,6 +237,8 @@ class BaseVisitor(_Visitor):
             refusal = error.message, error.expected
             self.warn("FP201", pos, f"{error.message}; {name} set to null", section, None, refusal)
             value = None
+        if self.strict and not self.track:  # (lenient needs the first span: a field read again)
+            return name, Entry(value)
         if name == "genres" and raw:
             spans = _genre_spans(raw, match.start(name)) or (line_span(match),)
         else:
@@ -310,6 +313,17 @@ class BaseVisitor(_Visitor):
             self.unparsed(Unparsed(match), section, "a line of nothing but spaces")
             return Entry(None)
         return Entry(line, (group_span(match, "line"),) if self.track else ())
+
+    def read_back(self, block: Node, rules: Sequence[str]) -> list[tuple[str, re.Match[str]]]:
+        """The lines of a block that is `rules` in turn, each optional, as one
+        regex: (rule, its match) of each line, read with the rules' own regexes."""
+        pos, found = block.start, []
+        for rule in rules:
+            match = rule_regex(rule).match(self.text, pos)
+            if match is not None:
+                found.append((rule, match))
+                pos = match.end()
+        return found
 
     def header_lines(self, lines: Sequence[Any], section: str) -> list[Pair]:
         """Header and fact lines read in any order; unparsed lines reported."""

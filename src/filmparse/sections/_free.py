@@ -47,11 +47,12 @@ def refused(
     *,
     code: str = "FP202",
     outcome: str = "entry dropped",
-    entry: Node | None = None,
+    entry: Node | re.Match[str] | None = None,
 ) -> bool:
     """Whether the free-text `group` of `match` reads as one of `rules` once
     stripped: strict, a FilmParseError; lenient, diagnostic `code` (saying the
-    `outcome`, naming the lines of `entry`, the node read) and True."""
+    `outcome`, naming the lines of `entry`, the node or match read) and True.
+    The value's line starts with `group` (a block's one match holds many)."""
     raw = match.group(group)
     rule = reads_as(raw, rules)
     if rule is None:
@@ -63,8 +64,8 @@ def refused(
     if visitor.strict:
         expected = f"text other than {_WHAT[rule]}"
         raise visitor.error_at(
-            match.start(), message, section=section, expected=expected, code=code
+            match.start(group), message, section=section, expected=expected, code=code
         )
-    end = None if entry is None else visitor.end_of(entry)
-    visitor.warn(code, match.start(), f"{message}; {outcome}", section, end)
+    end = None if entry is None else visitor.extent(entry)[1]
+    visitor.warn(code, match.start(group), f"{message}; {outcome}", section, end)
     return True

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from parsimonious.nodes import Node
 
-from .._entries import Entry, Pair, Part, Unparsed, group_span
+from .._entries import Entry, Items, Pair, Part, Unparsed, group_span
 from ..models import Film
 from ..visitor import BaseVisitor
 from .facts import NAME as FACTS
@@ -34,7 +34,7 @@ class PageVisitor(BaseVisitor):
                 pairs += part[0]
         return self.assemble(pairs)
 
-    def visit_lenient_page(self, node: Node, children: Sequence[Any]) -> Film:
+    def visit_lenient_sections(self, node: Node, children: Sequence[Any]) -> Film:
         _, header, sections, _ = children
         pairs: list[Pair] = list(header)
         current, first_seen, furthest = self.order[0], {self.order[0]: 0}, 0
@@ -114,12 +114,16 @@ class PageVisitor(BaseVisitor):
         """The Film of the (field, entry) pairs read, in page order; the spans
         of its values by JSON path when tracking."""
         fields: dict[str, Any] = {}
-        items: dict[str, list[Entry]] = {}
+        items: dict[str, list[Any]] = {}  # Entries with a source map, else values
         extra: dict[str, list[Entry]] = {}
         first_at: dict[str, int] = {}  # where each scalar field was first read
         for name, entry in pairs:
             if name in self.item_fields:
-                items.setdefault(name, []).extend(entry.value)
+                found, value = items.setdefault(name, []), entry.value
+                if self.track:
+                    found += value
+                else:
+                    found += value.values if type(value) is Items else [e.value for e in value]
             elif name == "extra_sections":
                 heading, lines = entry.value
                 if heading not in extra and self.track:
@@ -129,11 +133,15 @@ class PageVisitor(BaseVisitor):
                 self._repeated(name, entry, fields, first_at[name])
             else:
                 fields[name] = entry.value
-                first_at[name] = entry.spans[0][1]
+                if entry.spans:  # (strict mode reads a field once, and keeps no spans untracked)
+                    first_at[name] = entry.spans[0][1]
                 if self.track:
                     for suffix, start, end in entry.spans:
                         self.spans[f"$.{name}{suffix}"] = start, end
         for name, entries in items.items():
+            if not self.track:
+                fields[name] = tuple([value for value in entries if value is not None])
+                continue
             kept = [entry for entry in entries if entry.value is not None]
             fields[name] = tuple(entry.value for entry in kept)
             if self.track:

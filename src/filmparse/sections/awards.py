@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from parsimonious.nodes import Node
 
 from .._entries import Entry, Pair, Unparsed, group_span
-from ..models import CEREMONIES, Award
+from ..grammar import rule_regex
+from ..models import CEREMONIES, Award, from_grammar
 from ..visitor import BaseVisitor
 from ._spec import Label, Section
 
@@ -26,6 +27,7 @@ _OUTCOMES = ((WINS, "won"), (NOMINATIONS, "nominated"))
 _SPLIT = re.compile(r" - [0-9]{4} ")
 _LABEL_TEXT = {outcome: label.text for label, outcome in _OUTCOMES}
 _LINE = "CATEGORY - YEAR Nominee"
+_AWARD_OF = from_grammar(Award)  # the grammar's regex guarantees one-line groups
 
 
 class Outcome(NamedTuple):
@@ -37,19 +39,31 @@ class Outcome(NamedTuple):
 
 class AwardsVisitor(BaseVisitor):
     def visit_awards(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        _, wins, nominations = children
-        return [(FIELD, Entry([*(wins[0] if wins else ()), *(nominations[0] if nominations
-                                                           else ())]))]  # fmt: skip
+        return [(FIELD, Entry(self.visit_strict_awards(node, children[1:])))]
+
+    def visit_strict_awards(self, node: Node, children: Sequence[Any]) -> list[Entry]:
+        wins, nominations = children[:2]
+        return [*(wins[0] if wins else ()), *(nominations[0] if nominations else ())]
 
     def visit_award_wins(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        label, lines = children
-        return [self._award(match, Outcome("won", label.start())) for match in lines]
+        label, block = children
+        return self._awards(label, block, "won")
 
     def visit_award_nominations(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        label, lines = children
-        return [self._award(match, Outcome("nominated", label.start())) for match in lines]
+        label, block = children
+        return self._awards(label, block, "nominated")
+
+    def _awards(self, label: re.Match[str], block: re.Match[str], outcome: str) -> list[Entry]:
+        """The award lines of `block` (award_lines), read back with award_line."""
+        lines = rule_regex("award_line").finditer(self.text, block.start(), block.end())
+        under = Outcome(outcome, label.start())
+        return [self._award(match, under) for match in lines]
 
     def _award(self, match: re.Match[str], outcome: Outcome) -> Entry:
+        if not self.track:  # the common case: the groups are the last fields, in order
+            award = _AWARD_OF(CEREMONY, outcome.outcome, *match.groups())
+            if award is not None:
+                return Entry(award)
         values = {"ceremony": CEREMONY, "outcome": outcome.outcome, **match.groupdict()}
         award = self.build(Award, HEADING, values, match, match)
         if not self.track or award is None:
@@ -71,6 +85,8 @@ class AwardsVisitor(BaseVisitor):
         entries: list[Entry] = []
         outcome: Outcome | None = None
         seen: dict[str, Outcome | int] = {}
+        if node.children[1].children[0].expr_name == "strict_awards":
+            return [(FIELD, Entry(children[1]))]
         for item in children[1]:
             if isinstance(item, Unparsed):
                 self.unparsed(item, HEADING)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from parsimonious.nodes import Node
 
 from .._entries import Entry, Pair
+from ..grammar import rule_regex
 from ..visitor import BaseVisitor
 from ._free import refused
 from ._spec import Section
@@ -24,16 +25,20 @@ CREW = "Crew"
 class CastCrewVisitor(BaseVisitor):
     # Lenient pages are read by these strict rules too: a line is a line.
     def visit_cast(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [("cast", Entry(children[1]))]
-
-    def visit_cast_line(self, node: Node, children: Sequence[Any]) -> Entry:
-        return self._line(children[-1], CAST)
+        return [("cast", Entry(self._lines(node.children[1], "cast_line", CAST)))]
 
     def visit_crew(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [("crew", Entry(children[1]))]
+        return [("crew", Entry(self._lines(node.children[1], "crew_line", CREW)))]
 
-    def visit_crew_line(self, node: Node, children: Sequence[Any]) -> Entry:
-        return self._line(children[-1], CREW)
+    def _lines(self, block: Node, rule: str, heading: str) -> list[Entry]:
+        """The block's lines, read back with the line rule."""
+        lines = rule_regex(rule).finditer(self.text, block.start, block.end)
+        if not self.track:  # the common case: a line that starts with its text is kept as read
+            found = [match.group(1) for match in lines]
+            if not any(line[:1].isspace() for line in found):
+                return [Entry(line) for line in found]
+            lines = rule_regex(rule).finditer(self.text, block.start, block.end)
+        return [self._line(match, heading) for match in lines]
 
     def _line(self, match: re.Match[str], heading: str) -> Entry:
         if refused(self, match, "line", heading, f"{heading.lower()} line",

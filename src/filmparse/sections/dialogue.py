@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
-from .._entries import Entry, Pair, Unparsed, group_span
+from .._entries import Entry, Items, Pair, Unparsed, group_span
 from ..grammar import rule_regex
 from ..models import DialogueLine, from_grammar
 from ..visitor import BaseVisitor
@@ -27,15 +27,18 @@ class DialogueVisitor(BaseVisitor):
     def visit_dialogue(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return [(FIELD, Entry(children[1]))]
 
-    def visit_dialogue_lines(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
-        lines = rule_regex("dialogue_line").finditer(self.text, node.start, node.end)
+    def visit_dialogue_lines(self, node: RegexNode, children: Sequence[Any]) -> list[Entry] | Items:
+        regex = rule_regex("dialogue_line")
         if self.track:
-            return [self._dialogue_line(match) for match in lines]
+            return [self._dialogue_line(match) for match in regex.finditer(self.text, node.start,
+                                                                           node.end)]  # fmt: skip
         # The common case, inlined: a page's largest section, one call a line less.
         # The groups are the fields, in order: positional is 2x faster than by name.
-        built = [(_LINE_OF(*match.groups()), match) for match in lines]
-        return [Entry(line) if line is not None else self._dialogue_line(match)
-                for line, match in built]  # fmt: skip
+        lines = [_LINE_OF(*groups) for groups in regex.findall(self.text, node.start, node.end)]
+        if any(line is None for line in lines):  # build() says which field refused and where
+            lines = [self._dialogue_line(match).value
+                     for match in regex.finditer(self.text, node.start, node.end)]  # fmt: skip
+        return Items(lines)
 
     visit_dialogue_block = visit_dialogue_lines
 
@@ -54,8 +57,8 @@ class DialogueVisitor(BaseVisitor):
             if isinstance(item, Unparsed):
                 self.unparsed(item, HEADING)
             else:
-                entries += item
-        return [(FIELD, Entry(entries))]
+                entries += item.values if isinstance(item, Items) else item
+        return [(FIELD, Entry(Items(entries) if not self.track else entries))]
 
 
 def write(film: Film, page: PageWriter) -> None:

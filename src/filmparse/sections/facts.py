@@ -25,10 +25,14 @@ ORIGINAL_LANGUAGE = Line("original_language", "Original Language")
 LINES = (BUDGET, REVENUE, VOTE_AVERAGE, VOTE_COUNT, POPULARITY, ORIGINAL_LANGUAGE)
 
 
+_RULES = tuple(line.rule for line in LINES)
+
+
 class FactsVisitor(BaseVisitor):
-    # Each fact line is a Film field: the generic field handler reads it.
+    # Each fact line is a Film field (the generic field handler reads it where
+    # a lenient page has it alone).
     def visit_facts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [line[0] for line in children if line]
+        return [self.film_field(match, NAME) for _, match in self.read_back(node, _RULES)]
 
 
 def write(film: Film, page: PageWriter) -> None:

@@ -28,16 +28,37 @@ LINES = (RELEASE_DATE, RUNTIME, GENRES, STATUS)
 WATCH = Label("watch", "Watch")
 
 
+_TAGLINE_RULES = (*HEADING_RULE, "header_field", "fact")  # what a tagline must not read as
+_RULES = ("title", "tagline", *(line.rule for line in LINES), WATCH.rule)  # header_block's
+
+
 class HeaderVisitor(BaseVisitor):
-    def visit_header(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+    def visit_header_block(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        pairs: list[Pair] = []
+        for rule, match in self.read_back(node, _RULES):
+            if rule == "title":
+                pairs.append(self._free_field(match, HEADING_RULE))
+            elif rule == "tagline":
+                pairs.append(self._free_field(match, _TAGLINE_RULES))
+            elif rule == WATCH.rule:
+                self.label("label", match)
+            else:
+                pairs.append(self.film_field(match, NAME))
+        return pairs
+
+    def visit_header_lines(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         title, *optional_lines = children
         return [title] + [line[0] for line in optional_lines if line and line[0]]
 
-    def visit_title(self, node: Node, children: Sequence[Any]) -> Pair:
-        return self._free_field(children[-1], HEADING_RULE)
+    def visit_header(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        pairs: list[Pair] = children[0]
+        return pairs
 
-    def visit_tagline(self, node: Node, children: Sequence[Any]) -> Pair:
-        return self._free_field(children[-1], (*HEADING_RULE, "header_field", "fact"))
+    def visit_title(self, node: RegexNode, children: Sequence[Any]) -> Pair:
+        return self._free_field(node.match, HEADING_RULE)
+
+    def visit_tagline(self, node: RegexNode, children: Sequence[Any]) -> Pair:
+        return self._free_field(node.match, _TAGLINE_RULES)
 
     def _free_field(self, match: re.Match[str], rules: tuple[str, ...]) -> Pair:
         """A title or tagline line; refused if, stripped, it reads as one of `rules`."""
@@ -51,7 +72,7 @@ class HeaderVisitor(BaseVisitor):
         self.label("label", node.match)
         return None  # a label that carries no data
 
-    def visit_lenient_header(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+    def visit_lenient_header_lines(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         title, tagline, lines = children
         pairs: list[Pair] = []
         if title:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
-from .._entries import Entry, Pair, group_span
-from ..models import Translation
+from .._entries import Entry, Pair, entry_lines, group_span
+from ..grammar import rule_regex
+from ..models import Translation, from_grammar
 from ..visitor import BaseVisitor, Source
 from ._spec import Line, Section
 
@@ -21,14 +23,25 @@ HEADING = "Available Languages"
 FIELD = "translations"
 TITLE_WORD = "Title"
 TITLE = Line("translation_title", f"{TITLE_WORD}:", "title")
+_TRANSLATION_OF = from_grammar(Translation)
 
 
 class LanguagesVisitor(BaseVisitor):
     def visit_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [(FIELD, Entry(children[1]))]
+        _, block, rest = children
+        return [(FIELD, Entry([*block, *rest]))]
+
+    def visit_translations_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        entries = rule_regex("translation_entry").finditer(self.text, node.start, node.end)
+        return [self._translation(entry, entry, entry, entry, True) for entry in entries]
 
     def visit_translation(self, node: Node, children: Sequence[Any]) -> Entry:
         language, title, tagline = children
+        return self._translation(node, language, title, tagline, False)
+
+    def _translation(self, entry: Node | re.Match[str], language: re.Match[str],
+                     title: re.Match[str], tagline: re.Match[str], one: bool) -> Entry:  # fmt: skip
+        """A translation from its three lines' matches (`one`: the same match)."""
         name = language.group("language")
         try:
             code = codes.language_code_from_name(name)
@@ -36,7 +49,7 @@ class LanguagesVisitor(BaseVisitor):
             at = language.start("language")
             if self.strict:
                 raise self.refused(exc, at, HEADING, "language", "FP202") from None
-            self.warn("FP202", at, f"{exc}; entry dropped", HEADING, self.end_of(node),
+            self.warn("FP202", at, f"{exc}; entry dropped", HEADING, self.extent(entry)[1],
                       (str(exc), self.expects("language")))  # fmt: skip
             return Entry(None)
         values = {
@@ -46,6 +59,10 @@ class LanguagesVisitor(BaseVisitor):
             "title": title.group("title"),
             "tagline": tagline.group("tagline"),
         }
+        if one and not self.track:  # the common case: every field converted and checked
+            value = _TRANSLATION_OF(*values.values())
+            if value is not None:
+                return Entry(value)
         source: Source = {
             "language": language,
             "language_code": (language, "language"),
@@ -53,15 +70,16 @@ class LanguagesVisitor(BaseVisitor):
             "title": title,
             "tagline": tagline,
         }
-        value = self.build(Translation, HEADING, values, source, node)
+        value = self.build(Translation, HEADING, values, source, entry)
         if not self.track or value is None:
             return Entry(value)
+        first, second, third = entry_lines(entry) if one else (None, None, None)  # type: ignore[arg-type]
         return Entry(value, (
-            group_span(language, "language", ".language"),
-            group_span(language, "language", ".language_code"),
-            group_span(language, "country_code", ".country_code"),
-            group_span(title, "title", ".title"),
-            group_span(tagline, "tagline", ".tagline"),
+            group_span(language, "language", ".language", first),
+            group_span(language, "language", ".language_code", first),
+            group_span(language, "country_code", ".country_code", first),
+            group_span(title, "title", ".title", second),
+            group_span(tagline, "tagline", ".tagline", third),
         ))  # fmt: skip
 
     def visit_lenient_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:

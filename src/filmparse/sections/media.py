@@ -6,11 +6,12 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
-from .._entries import Entry, Pair, group_span
-from ..models import MediaItem
-from ..visitor import BaseVisitor
+from .._entries import Entry, Pair, entry_lines, group_span
+from ..grammar import rule_regex
+from ..models import MediaItem, from_grammar
+from ..visitor import BaseVisitor, Source
 from ._free import is_heading, refused
 from ._spec import Section
 
@@ -20,37 +21,60 @@ if TYPE_CHECKING:
 
 HEADING = "Media"
 FIELD = "media"
+_ITEM_OF = from_grammar(MediaItem)  # the grammar's regex guarantees a one-line title
+
+
+def _written_as_heading(kind: str) -> bool:
+    """A kind is written capitalised ("Clip"): "CAST" would be written as the Cast heading."""
+    return is_heading(kind.lower().capitalize())
 
 
 class MediaVisitor(BaseVisitor):
     def visit_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [(FIELD, Entry(children[1]))]
+        _, block, rest = children
+        return [(FIELD, Entry([*block, *rest]))]
+
+    def visit_media_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        items = rule_regex("media_entry").finditer(self.text, node.start, node.end)
+        return [self._item(item, item, item, True) for item in items]
 
     def visit_media_item(self, node: Node, children: Sequence[Any]) -> Entry:
         kind, title = children
-        if self._kind_is_a_heading(kind, node) or refused(
-            self, title, "title", HEADING, "media title", entry=node
+        return self._item(node, kind, title, False)
+
+    def _item(self, entry: Node | re.Match[str], kind: re.Match[str], title: re.Match[str],
+              one: bool) -> Entry:  # fmt: skip
+        """A media item from its kind and title lines' matches (`one`: the same match)."""
+        if one and not self.track and not title.group("title")[:1].isspace():
+            item = _ITEM_OF(*kind.groups())  # the common case: the groups are the fields
+            if item is not None and not _written_as_heading(item.kind):
+                return Entry(item)
+        if self._kind_is_a_heading(kind, entry) or refused(
+            self, title, "title", HEADING, "media title", entry=entry
         ):
             return Entry(None)
         values = {"kind": kind.group("kind"), "title": title.group("title")}
-        item = self.build(MediaItem, HEADING, values, {"kind": kind, "title": title}, node)
+        source: Source = kind if one else {"kind": kind, "title": title}
+        item = self.build(MediaItem, HEADING, values, source, entry)
         if not self.track or item is None:
             return Entry(item)
+        line = entry_lines(title)[1] if one else None
         return Entry(item, (group_span(kind, "kind", ".kind"),
-                            group_span(title, "title", ".title")))  # fmt: skip
+                            group_span(title, "title", ".title", line)))  # fmt: skip
 
-    def _kind_is_a_heading(self, kind: re.Match[str], entry: Node) -> bool:
-        """A kind is written capitalised ("Clip"): "CAST" would be written as the Cast heading."""
-        written = kind.group("kind").lower().capitalize()
-        if not is_heading(written):
+    def _kind_is_a_heading(self, kind: re.Match[str], entry: Node | re.Match[str]) -> bool:
+        if not _written_as_heading(kind.group("kind")):
             return False
+        written = kind.group("kind").lower().capitalize()
         message = (
             f"media kind {kind.group('kind')!r} would be written {written!r}, a section heading"
         )
         if self.strict:
-            raise self.error_at(kind.start(), message, section=HEADING, code="FP202",
+            raise self.error_at(kind.start("kind"), message, section=HEADING, code="FP202",
                                 expected="a media kind that is no section heading")  # fmt: skip
-        self.warn("FP202", kind.start(), f"{message}; entry dropped", HEADING, self.end_of(entry))
+        self.warn(
+            "FP202", kind.start("kind"), f"{message}; entry dropped", HEADING, self.extent(entry)[1]
+        )
         return True
 
     def visit_lenient_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:

@@ -6,9 +6,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
 from .._entries import Entry, Pair
+from ..grammar import rule_regex
 from ..visitor import BaseVisitor
 from ._free import HEADING_RULE, refused
 from ._spec import Section
@@ -28,6 +29,9 @@ class OverviewVisitor(BaseVisitor):
     def visit_overview(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         heading, lines = children
         return [self._overview(heading, lines)]
+
+    def visit_overview_lines(self, node: RegexNode, children: Sequence[Any]) -> list[re.Match[str]]:
+        return list(rule_regex("overview_line").finditer(self.text, node.start, node.end))
 
     def _overview(self, heading: re.Match[str], lines: Sequence[re.Match[str]]) -> Pair:
         parts: list[str] = []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
-from .._entries import Entry, Pair, group_span, line_span
-from ..models import Review
+from .._entries import Entry, Pair, entry_lines, group_span
+from ..grammar import rule_regex
+from ..models import Review, from_grammar
 from ..visitor import BaseVisitor, Source
 from ._free import refused
 from ._spec import Section
@@ -19,32 +21,56 @@ if TYPE_CHECKING:
 
 HEADING = "Reviews"
 FIELD = "reviews"
+_REVIEW_OF = from_grammar(Review)  # the grammar's regex guarantees one line each
 
 
 class ReviewsVisitor(BaseVisitor):
     def visit_reviews(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [(FIELD, Entry(children[1]))]
+        _, block, rest = children
+        return [(FIELD, Entry([*block, *rest]))]
+
+    def visit_reviews_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        reviews = rule_regex("review_entry").finditer(self.text, node.start, node.end)
+        if self.track:
+            return [self._entry(review) for review in reviews]
+        # The groups are the fields, in order; a value with spaces before it
+        # (that may read as a heading once stripped) takes the long way.
+        built = [(None if review.group(1)[:1].isspace() or review.group(3)[:1].isspace()
+                  else _REVIEW_OF(*review.groups()), review) for review in reviews]  # fmt: skip
+        return [Entry(value) if value is not None else self._entry(review)
+                for value, review in built]  # fmt: skip
+
+    def _entry(self, review: re.Match[str]) -> Entry:
+        return self._review(review, review, review, review if review.start("rating") >= 0 else None,
+                            review)  # fmt: skip
 
     def visit_review(self, node: Node, children: Sequence[Any]) -> Entry:
         author, rating, content = children
-        if refused(self, author, "author", HEADING, "review author", entry=node) or refused(
-            self, content, "content", HEADING, "review content", entry=node
+        return self._review(node, author, content, rating[0] if rating else None, None)
+
+    def _review(self, entry: Node | re.Match[str], author: re.Match[str], content: re.Match[str],
+                rating: re.Match[str] | None, one: re.Match[str] | None) -> Entry:  # fmt: skip
+        """A review read from its author, content and rating lines' matches
+        (`one`: the one match they all are, of review_entry)."""
+        if refused(self, author, "author", HEADING, "review author", entry=entry) or refused(
+            self, content, "content", HEADING, "review content", entry=entry
         ):
             return Entry(None)
-        rating_match = rating[0] if rating else None
         values = {
             "author": author.group("author"),
-            "rating": rating_match.group("rating") if rating_match else None,
+            "rating": rating.group("rating") if rating else None,
             "content": content.group("content"),
         }
-        source: Source = {"author": author, "rating": rating_match or author, "content": content}
-        review = self.build(Review, HEADING, values, source, node)
+        source: Source = one or {"author": author, "rating": rating or author, "content": content}
+        review = self.build(Review, HEADING, values, source, entry)
         if not self.track or review is None:
             return Entry(review)
+        line = entry_lines(content)[-1] if one else None
         spans = [group_span(author, "author", ".author"), group_span(content, "content",
-                 ".content")]  # fmt: skip
-        if rating_match:
-            spans.insert(1, line_span(rating_match, ".rating"))
+                 ".content", line)]  # fmt: skip
+        if rating:
+            start = rating.start("rating")
+            spans.insert(1, (".rating", start, self.text.index("\n", start)))
         return Entry(review, tuple(spans))
 
     def visit_lenient_reviews(self, node: Node, children: Sequence[Any]) -> list[Pair]:

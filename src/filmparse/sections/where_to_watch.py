@@ -10,7 +10,7 @@ import attrs
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
-from .._entries import Entry, OffsetSpan, Pair, Unparsed, group_span
+from .._entries import Entry, Items, OffsetSpan, Pair, Unparsed, group_span
 from ..grammar import rule_regex
 from ..models import OFFERS, Availability, from_grammar
 from ..visitor import BaseVisitor
@@ -31,9 +31,21 @@ class WhereToWatchVisitor(BaseVisitor):
     def visit_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return [(FIELD, Entry(children[1]))]
 
-    def visit_watch_countries(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+    def visit_watch_countries(
+        self, node: RegexNode, children: Sequence[Any]
+    ) -> list[Entry] | Items:
         countries = rule_regex("watch_country").finditer(self.text, node.start, node.end)
-        return [self._country(country, country) for country in countries]
+        if self.track:
+            return [self._country(country, country) for country in countries]
+        # The common case, inlined: the groups by position (flag, name, code, offers).
+        found = []
+        for country in countries:
+            flag, name, code, offers = country.groups()
+            built = _COUNTRY_OF(code, name, tuple(offers.lower().split()))
+            if built is None or flag != codes.flag_for(built.country_code):
+                built = self._country(country, country).value  # the error, where it stands
+            found.append(built)
+        return Items(found)
 
     def visit_watch_country(self, node: RegexNode, children: Sequence[Any]) -> Entry:
         return self._country(node.match, node)
@@ -80,6 +92,8 @@ class WhereToWatchVisitor(BaseVisitor):
         # Evolving the Availability at each offer was quadratic (issue 10).
         offers: list[str] = []
         spans: list[OffsetSpan] = []
+        if node.children[1].children[0].expr_name == "strict_where_to_watch":
+            return [(FIELD, Entry(children[1]))]
         for item in children[1]:
             if isinstance(item, Unparsed):
                 word = item.match.group("line")

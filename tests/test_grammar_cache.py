@@ -98,3 +98,18 @@ def test_the_switch_turns_the_cache_off(cache: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("FILMPARSE_GRAMMAR_CACHE", "0")
     assert described(grammar.film_grammar()) == described(fresh())
     assert not cache.exists()
+
+
+def test_without_a_home_folder_nothing_is_written_where_it_runs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME")}
+    program = (
+        "import os, pwd; pwd.getpwuid = None; os.path.expanduser = lambda p: p\n"
+        "from filmparse import _grammar_cache\nprint(_grammar_cache.cache_folder())\n"
+        "import filmparse\n"
+        f"print(filmparse.parse_file({str(REFERENCE)!r}).title)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "None\nLeaving Las Vegas\n", "")
+    assert list(tmp_path.iterdir()) == []

@@ -28,8 +28,14 @@ T = TypeVar("T")
 _SWITCH = "FILMPARSE_GRAMMAR_CACHE"
 
 
-def cache_folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+def cache_folder() -> Path | None:
+    """Where the cache lives; None when there is no home folder to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~" or not os.path.isabs(home):
+            return None  # not a relative ./~ in whatever folder we run in
+        base = os.path.join(home, ".cache")
     return Path(base) / "filmparse"
 
 
@@ -48,9 +54,10 @@ def cached(
 ) -> T:
     """What `build()` gives for these grammar parts and compiling code (a `kind`),
     from the cache if it holds one."""
-    if os.environ.get(_SWITCH, "1") == "0":
+    folder = cache_folder()
+    if folder is None or os.environ.get(_SWITCH, "1") == "0":
         return build()
-    path = cache_folder() / f"grammar-{_key(parts, [__file__, *code])}.pickle"
+    path = folder / f"grammar-{_key(parts, [__file__, *code])}.pickle"
     found = _load(path)
     if isinstance(found, kind):
         return found

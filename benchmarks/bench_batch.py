@@ -1,7 +1,8 @@
-"""Batch conversion speed and memory: `filmparse convert DIR -o OUT -j J`.
+"""Batch conversion speed and memory: `filmparse convert DIR -o OUT -j J` (or --jsonl OUT).
 
 Run by hand:  .venv/bin/python benchmarks/bench_batch.py [--counts 1000 10000] [--jobs 1 2]
 Side by side with another checkout:  ... --src /work/main/src src
+Both outputs, on pages generated earlier:  ... --outputs dir jsonl --pages /tmp/b20k
 
 Generates N distinct pages (the reference page with its title, vote count and
 popularity changed and its dialogue shuffled) in sub-folders of a temporary
@@ -11,7 +12,9 @@ subprocess for each N and J, and prints wall time, pages/s, the speed-up over
 (CLI, forkserver, workers) sampled every 100 ms from /proc, as RSS (shared
 pages counted in each process) and as PSS (shared pages split between the
 processes that share them: the memory the run really takes).  Each case runs
---repeat times: the fastest wall time and the highest peaks are shown.  Peak
+--repeat times: the fastest wall time and the highest peaks are shown, with
+the median CPU time (user + system, the whole process tree, from wait4) per
+page and its ratio to the first output's (`-o DIR` against `--jsonl`).  Peak
 memory must not grow with N.  With --src, each case runs the package of each
 given source folder in turn (put first on PYTHONPATH), the runs interleaved so
 that a slower moment of the machine weighs on every folder alike.
@@ -20,10 +23,12 @@ that a slower moment of the machine weighs on every folder alike.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -76,6 +81,17 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _cpu_ticks(pids: list[int], seen: dict[int, int]) -> None:
+    """Record each process's user + system clock ticks so far (/proc/<pid>/stat)."""
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seen[pid] = int(fields[11]) + int(fields[12])
+
+
 def _memory_kb(pids: list[int]) -> tuple[int, int]:
     """Summed (RSS, PSS) in kB of the processes still alive."""
     rss = pss = 0
@@ -91,25 +107,49 @@ def _memory_kb(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
-def run(pages: Path, out: Path, jobs: int, src: str | None = None) -> tuple[float, int, int]:
-    """Wall seconds and peak summed RSS and PSS (kB) of one conversion (of the
-    package in the source folder `src`, if given)."""
-    shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-m", "filmparse", "convert", str(pages), "-o", str(out)]
+Run = tuple[float, int, int, float]
+
+
+def run(pages: Path, out: Path, jobs: int, src: str | None = None, output: str = "dir") -> Run:
+    """Wall seconds, peak summed RSS and PSS (kB) and CPU seconds (the process
+    tree's user + system) of one conversion (of the package in the source
+    folder `src`, if given), to a folder (`output` "dir") or a JSONL file.
+
+    `out` must not exist: removing an earlier run's files just before would
+    slow this one down.  On ext4 without a journal (this machine) a new inode
+    is sought past every inode freed in the last seconds (up to 300 s), which
+    made one run's `rm` cost the next `-o DIR` run ~0.1-1 ms a page of kernel time
+    (perf: `recently_deleted` under `ext4_create`).  The caller removes the
+    outputs at the very end.
+    CPU: the larger of wait4's (which misses descendants no one reaped, such as
+    the workers) and the sum of the tree's last /proc samples (up to
+    SAMPLE_SECONDS short)."""
+    assert not out.exists() and not out.with_suffix(".jsonl").exists(), out
+    where = ["-o", str(out)] if output == "dir" else ["--jsonl", str(out.with_suffix(".jsonl"))]
+    command = [sys.executable, "-m", "filmparse", "convert", str(pages), *where]
     env = dict(os.environ)
     if src is not None:
         env["PYTHONPATH"] = os.pathsep.join([os.path.abspath(src), env.get("PYTHONPATH", "")])
     start = time.perf_counter()
     process = subprocess.Popen([*command, "-j", str(jobs), "--quiet"], env=env)
     peak_rss = peak_pss = 0
-    while process.poll() is None:
-        rss, pss = _memory_kb(_tree(process.pid))
+    ticks: dict[int, int] = {}
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        tree = _tree(process.pid)
+        _cpu_ticks(tree, ticks)
+        rss, pss = _memory_kb(tree)
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(SAMPLE_SECONDS)
     elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
-    return elapsed, peak_rss, peak_pss
+    # wait4 counts only the descendants that were reaped; the samples miss the last moments
+    sampled = sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
+    return elapsed, peak_rss, peak_pss, max(usage.ru_utime + usage.ru_stime, sampled)
 
 
 def main() -> None:
@@ -120,35 +160,52 @@ def main() -> None:
     parser.add_argument(
         "--src", nargs="+", metavar="DIR", help="source folders to compare (default: installed)"
     )
+    parser.add_argument("--outputs", nargs="+", choices=["dir", "jsonl"], default=["dir"])
+    parser.add_argument("--pages", type=Path, help="pages generated earlier (--counts ignored)")
     args = parser.parse_args()
     sources: list[str | None] = list(args.src) if args.src else [None]
     if not Path("/proc/self/smaps_rollup").exists():
         raise SystemExit("needs Linux /proc (smaps_rollup) to measure the process tree")
 
-    print(f"{'pages':>6} {'-j':>3} {'seconds':>8} {'pages/s':>8} {'speed-up':>8} "
-          f"{'peak RSS MB':>11} {'peak PSS MB':>11}  src")  # fmt: skip
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    print(f"{'pages':>6} {'-j':>3} {'out':>5} {'seconds':>8} {'pages/s':>8} {'speed-up':>8} "
+          f"{'CPU us/page':>11} {'CPU ratio':>9} {'RSS MB':>7} {'PSS MB':>7}  src")  # fmt: skip
+    numbers = itertools.count()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
-        for count in args.counts:
-            pages = Path(scratch) / f"pages-{count}"
-            generate(pages, count)
-            base: dict[str | None, float] = {}
+        for count in [0] if args.pages else args.counts:
+            pages = args.pages or Path(scratch) / f"pages-{count}"
+            if args.pages:
+                count = sum(1 for _ in pages.rglob("*.txt"))
+            else:
+                generate(pages, count)
+            base: dict[tuple[str | None, str], float] = {}
             for jobs in args.jobs:
-                runs: dict[str | None, list[tuple[float, int, int]]] = {src: [] for src in sources}
-                for _ in range(args.repeat):
-                    for src in sources:
-                        runs[src].append(run(pages, Path(scratch) / "out", jobs, src))
-                for src, done in runs.items():
-                    seconds = min(seconds for seconds, _, _ in done)
-                    rss = max(rss for _, rss, _ in done)
-                    pss = max(pss for _, _, pss in done)
+                runs: dict[tuple[str | None, str], list[Run]] = {
+                    (src, output): [] for output in args.outputs for src in sources
+                }
+                for _ in range(args.repeat):  # interleaved: a slow moment weighs on every case
+                    for src, output in runs:
+                        out = Path(scratch) / f"out{next(numbers)}"
+                        runs[src, output].append(run(pages, out, jobs, src, output))
+                first_cpu: dict[str | None, float] = {}
+                for (src, output), done in runs.items():
+                    seconds = min(seconds for seconds, _, _, _ in done)
+                    rss = max(rss for _, rss, _, _ in done)
+                    pss = max(pss for _, _, pss, _ in done)
+                    cpu = statistics.median(cpu for _, _, _, cpu in done) / count * 1e6
+                    first_cpu.setdefault(src, cpu)
                     rate = count / seconds
-                    base.setdefault(src, rate)
+                    base.setdefault((src, output), rate)
+                    up, ratio = rate / base[src, output], cpu / first_cpu[src]
                     print(
-                        f"{count:6d} {jobs:3d} {seconds:8.2f} {rate:8.0f} {rate / base[src]:7.2f}x "
-                        f"{rss / 1024:11.0f} {pss / 1024:11.0f}  {src or 'installed'}",
+                        f"{count:6d} {jobs:3d} {output:>5} {seconds:8.2f} {rate:8.0f} "
+                        f"{up:7.2f}x {cpu:11.0f} {ratio:8.2f}x "
+                        f"{rss / 1024:7.0f} {pss / 1024:7.0f}  {src or 'installed'}",
                         flush=True,
                     )
-            shutil.rmtree(pages)
+            if not args.pages:
+                shutil.rmtree(pages)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 from contextlib import suppress
 from types import TracebackType
 from typing import TextIO
@@ -48,12 +47,27 @@ def is_temp(name: str) -> bool:
     return _TEMP_NAME.match(name) is not None
 
 
+# The random part of this process's temporary names, drawn once per process
+# (the target's name already tells its files apart): one getrandom a run, not
+# one a file.  A clash (two writers of one target in one process) draws anew.
+_token: tuple[int, str] = (0, "")
+
+
+def _suffix(fresh: bool = False) -> str:
+    global _token
+    pid = os.getpid()
+    if fresh or _token[0] != pid:  # a forked worker draws its own
+        _token = (pid, os.urandom(4).hex())
+    return f"{_MARK}{pid}-{_token[1]}.tmp"
+
+
 def _open_temp(target: str) -> tuple[int, str]:
     """Create a fresh temporary file next to `target` (and its folder if needed)."""
     folder, name = os.path.split(target)
     made_folder = False
+    clash = False
     while True:
-        temp = os.path.join(folder, f".{name}{_MARK}{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        temp = os.path.join(folder, f".{name}{_suffix(clash)}")
         try:
             # 0o666 and the umask, like any other new file (mkstemp would give 0o600).
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -62,6 +76,7 @@ def _open_temp(target: str) -> tuple[int, str]:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # ours while it is open
             return fd, temp
         except FileExistsError:
+            clash = True
             continue
         except FileNotFoundError:
             if made_folder or not folder:
@@ -72,9 +87,30 @@ def _open_temp(target: str) -> tuple[int, str]:
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write `text` (UTF-8) to `path` via a temporary file and a rename."""
-    with AtomicFile(path) as handle:
-        handle.write(text)
+    """Write `text` (UTF-8) to `path` via a temporary file and a rename.
+
+    The one-page-per-file output calls this for every page: it writes the
+    encoded bytes straight to the descriptor (no text file object: no fstat,
+    isatty and seek calls per file), six system calls in all.
+    """
+    data = text.encode("utf-8")  # before the temp file: an unencodable text leaves none
+    target = os.fspath(path)
+    fd, temp = _open_temp(target)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if fcntl is None:  # Windows renames no open file
+            os.close(fd)
+            fd = -1
+        os.replace(temp, target)  # still locked: no sweep can take it in between
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 class AtomicFile:

@@ -3,18 +3,22 @@
 Scraped pages mix scripts by accident (a Latin "P" inside the Cyrillic word
 for Russian).  Before any look-up a word is folded to its dominant script
 using the Unicode confusables table, then resolved with maintained data:
-pycountry for ISO 3166 / ISO 639-1, langcodes for native language names.
+pycountry's ISO 3166 / ISO 639-1 lists, langcodes for native language names.
+Those lists, every ISO 639-1 language's native and English name and the
+scripts and look-alikes of Latin, Greek and Cyrillic are tabled in
+_code_data.py, generated from those packages and checked against them by
+tests/test_code_data.py; langcodes and the confusables are loaded only for
+what the tables do not hold (loading them costs ~100 ms).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 
-import langcodes
-import pycountry
-from confusable_homoglyphs import categories, confusables
+from . import _code_data as data
 
 # Native names the site uses that are not the autonym in CLDR (adjectives or
 # a pair of scripts); langcodes resolves every other name.
@@ -30,8 +34,30 @@ _REGIONAL_A = 0x1F1E6
 _LONGEST_NAME = 80  # characters; the longest native language name is under 40
 
 
+# Lower-cased, as pycountry's get() compares ("\u212aE".lower() is "ke", as there).
+_COUNTRIES = frozenset(data.COUNTRIES.lower().split())
+_LANGUAGES = frozenset(data.LANGUAGES.lower().split())
+_RUN_STARTS = [start for start, _, _ in data.SCRIPT_RUNS]
+
+
+def is_country(code: str) -> bool:
+    """Whether `code` is an ISO 3166-1 alpha-2 code (as pycountry reads it)."""
+    return len(code) == 2 and code.lower() in _COUNTRIES
+
+
+def is_language(code: str) -> bool:
+    """Whether `code` is an ISO 639-1 code (as pycountry reads it)."""
+    return len(code) == 2 and code.lower() in _LANGUAGES
+
+
 @lru_cache(maxsize=8192)
-def _script(char: str) -> str:
+def script(char: str) -> str:
+    """The Unicode script of a character, as confusable_homoglyphs names it."""
+    point = ord(char)
+    if point < data.SCRIPT_END:
+        return data.SCRIPT_RUNS[bisect_right(_RUN_STARTS, point) - 1][2]
+    from confusable_homoglyphs import categories
+
     return str(categories.alias(char))
 
 
@@ -41,22 +67,26 @@ def fold_lookalikes(word: str) -> str:
     letters = [c for c in word if c.isalpha()]
     if not letters:
         return word
-    scripts = Counter(_script(c) for c in letters)
+    scripts = Counter(script(c) for c in letters)
     if len(scripts) == 1:
         return word
     main = scripts.most_common(1)[0][0]
     return "".join(
-        _twin(char, main) if char.isalpha() and _script(char) != main else char for char in word
+        twin(char, main) if char.isalpha() and script(char) != main else char for char in word
     )
 
 
 @lru_cache(maxsize=4096)
-def _twin(char: str, script: str) -> str:
-    """The look-alike of `char` in `script`, or `char` itself if it has none."""
-    found = confusables.is_confusable(char, greedy=True, preferred_aliases=[script.lower()])
+def twin(char: str, alias: str) -> str:
+    """The look-alike of `char` in the script `alias`, or `char` itself if it has none."""
+    if ord(char) < data.SCRIPT_END and alias in data.TWIN_SCRIPTS:
+        return data.TWINS.get(char + alias, char)
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=[alias.lower()])
     for hit in found or ():
         for glyph in hit["homoglyphs"]:
-            if len(glyph["c"]) == 1 and _script(glyph["c"]) == script:
+            if len(glyph["c"]) == 1 and script(glyph["c"]) == alias:
                 return str(glyph["c"])
     return char
 
@@ -79,20 +109,34 @@ def language_code_from_name(name: str) -> str:
     for candidate in candidates:
         if candidate.casefold() in _SITE_NAMES:
             return _SITE_NAMES[candidate.casefold()]
-        try:
-            code = langcodes.find(candidate).language
-        except LookupError:
-            continue
+        code = data.NAMES.get(normalized_name(candidate)) or _find(candidate)
         if code and len(code) == 2:
             return code
     raise ValueError(f"unknown language name {name!r}: no ISO 639-1 code found")
+
+
+def normalized_name(name: str) -> str:
+    """A name as langcodes looks it up (language_data's normalize_name): its
+    answer depends on this alone."""
+    name = name.casefold().replace("\u2019", "'").replace("-", " ")
+    return name.replace("(", "").replace(")", "").replace(",", "").strip()
+
+
+def _find(name: str) -> str | None:
+    """langcodes' reading of a name the tables do not hold."""
+    import langcodes
+
+    try:
+        return str(langcodes.find(name).language or "") or None
+    except LookupError:
+        return None
 
 
 @lru_cache(maxsize=1024)
 def language_code(value: str) -> str:
     """A valid ISO 639-1 code, lower-cased ("EN" -> "en")."""
     code = fold_lookalikes(value.strip()).lower()
-    if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+    if not is_language(code):
         raise ValueError(f"{value!r} is not an ISO 639-1 language code")
     return code
 
@@ -101,7 +145,7 @@ def language_code(value: str) -> str:
 def country_code(value: str) -> str:
     """A valid ISO 3166-1 alpha-2 code, upper-cased ("de" -> "DE")."""
     code = fold_lookalikes(value.strip()).upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+    if not is_country(code):
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
     return code
 

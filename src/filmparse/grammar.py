@@ -130,8 +130,20 @@ def film_grammar() -> Grammar:
     checks that every rule reads the same with either engine, but for one
     difference, on purpose: re's \\w leaves out combining marks, so a word
     `[^\\W\\d_]+` is letters as str.isalpha() says, the models' own test.
+    Kept between runs by _grammar_cache (a build costs ~30 ms of every start).
     """
-    grammar = Grammar(grammar_text()).default("film_page")
+    import parsimonious
+
+    from ._grammar_cache import cached
+
+    parts = grammar_parts()
+    library = Path(parsimonious.__file__).parent
+    code = [__file__, *(str(library / name) for name in ("grammar.py", "expressions.py"))]
+    return cached(parts, code, lambda: _compiled(assemble(parts)), Grammar)
+
+
+def _compiled(text: str) -> Grammar:
+    grammar = Grammar(text).default("film_page")
     for expression in _expressions(grammar.values()):
         if isinstance(expression, Regex):
             pattern = expression.re

@@ -13,20 +13,19 @@ import json
 import sys
 from collections.abc import Sequence
 
-from .._tables_api import table_schemas
-from ..grammar import grammar_text
-from ..schema import json_schema
 from ._args import build_parser, size
 from ._console import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, PROG, silence_stdout, write_out
-from ._convert import convert
-from ._explain import explain
-from ._exports import render, validate
-from ._report import report
+
+# Each command's module is imported when it runs: --help and --version load
+# none of them, a convert none of the others.
 
 __all__ = ["main", "size"]
 
 
 def _schema(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
+    from .._tables_api import table_schemas
+    from ..schema import json_schema
+
     if not args.tables:
         write_out(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -40,15 +39,28 @@ def _schema(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     usage, convert_usage = build_parser()
     args = usage.parse_args(argv)
-    commands = {"render": render, "validate": validate, "explain": explain, "report": report}
     try:
         if args.command == "schema":
             return _schema(args, usage)
         if args.command == "grammar":
+            from ..grammar import grammar_text
+
             write_out(grammar_text())
             return EXIT_OK
-        if args.command in commands:
-            return commands[args.command](args)
+        if args.command in ("render", "validate"):
+            from . import _exports
+
+            return int(getattr(_exports, args.command)(args))
+        if args.command == "explain":
+            from ._explain import explain
+
+            return explain(args)
+        if args.command == "report":
+            from ._report import report
+
+            return report(args)
+        from ._convert import convert
+
         return convert(args, convert_usage)
     except BrokenPipeError:  # `filmparse validate ... | head -1`: the reader left
         silence_stdout()

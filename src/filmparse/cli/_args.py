@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..diagnostics import CODES
-from ..engine import default_jobs
-from ..sources import DEFAULT_GLOB, DEFAULT_MAX_BYTES
 from ._distributed import add_distributed_options
 
 # Below this many pages, starting worker processes (~0.25 s) costs more than they save.
 SMALL_RUN = 100
 _SIZE = re.compile(r"(\d+)\s*([kmg]?)b?", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3}
+
+
+# sources' defaults, spelt here so that --help need not load the sources (a test checks).
+DEFAULT_GLOB = "*.txt"
+DEFAULT_MAX_BYTES = 10_000_000
+
+
+def cores() -> int:
+    """The engine's default_jobs(), without loading the engine for --help (a test checks)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def positive(text: str) -> int:
@@ -145,7 +155,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "--jobs",
         type=positive,
         metavar="N",
-        help=f"worker processes (default: every core, here {default_jobs()}; "
+        help=f"worker processes (default: every core, here {cores()}; "
         f"one process for fewer than {SMALL_RUN} pages)",
     )
     convert.add_argument(
@@ -249,6 +259,8 @@ SEPARATOR = "\f\n"
 
 def codes(text: str) -> frozenset[str]:
     """'FP101,FP204' or 'all' (every code) -> the set of codes (argparse type)."""
+    from ..diagnostics import CODES  # here: --help need not load the models
+
     if text.strip().lower() == "all":
         return frozenset(CODES)
     chosen = frozenset(code.strip().upper() for code in text.split(",") if code.strip())

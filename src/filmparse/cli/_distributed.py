@@ -15,7 +15,6 @@ import json
 import sys
 from typing import Any
 
-from ..diagnostics import FATAL_CODES
 from ._console import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, PROG, stdin_lines
 
 _OWN_PARQUET = "_parquet_needs_scheduler"  # set when --parquet is this module's
@@ -167,7 +166,7 @@ def run_distributed(args: argparse.Namespace, usage: argparse.ArgumentParser) ->
             progress=not args.quiet and sys.stderr.isatty(),
             glob=_glob(args, usage),
             max_bytes=args.max_bytes,
-            fail_on=FATAL_CODES | frozenset(getattr(args, "fail_on", None) or ()),
+            fail_on=_fatal_codes() | frozenset(getattr(args, "fail_on", None) or ()),
             require_sections=args.require_sections,
             **options,
         )
@@ -188,3 +187,9 @@ def run_distributed(args: argparse.Namespace, usage: argparse.ArgumentParser) ->
     if not args.quiet:
         print(summary, file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _fatal_codes() -> frozenset[str]:
+    from ..diagnostics import FATAL_CODES  # here: `filmparse --help` need not load the models
+
+    return frozenset(FATAL_CODES)

@@ -26,9 +26,9 @@ from filmparse import (
     Review,
     Translation,
 )
+from filmparse._render import HEADINGS
 from filmparse.grammar import rule_regex
 from filmparse.models import OFFERS
-from filmparse.render import HEADINGS
 
 LATIN = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèêëçñüöäßøåáíóúÉÖÅ"
 CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"

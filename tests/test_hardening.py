@@ -23,7 +23,7 @@ import pytest
 import filmparse
 from conftest import REFERENCE
 from filmparse import Film, FilmParseError
-from filmparse.render import HEADINGS
+from filmparse._render import HEADINGS
 from filmparse.schema import is_valid, schema_errors
 
 MB5 = 5_000_000

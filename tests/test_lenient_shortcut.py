@@ -1,9 +1,10 @@
-"""Lenient mode reads a page the strict rules read whole with the strict rules (issue 14).
+"""Lenient mode reads a page the strict page rule reads whole with that rule (issue 14).
 
-parse(strict=False) first tries the strict rules on the normalised text; only
-a page they refuse goes through the lenient rules.  What it returns must be
-what the lenient rules alone give: the same Film, the same diagnostics, the
-same source map.
+lenient_page is ``film_page / lenient_sections``: a page the strict page
+rule matches is visited as that tree (its values still refused into
+diagnostics), any other section by section.  What parse(strict=False)
+returns must be what the lenient rules alone give: the same Film, the same
+diagnostics, the same source map.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import filmparse.parser as parser_module
 from conftest import FIXTURES, REFERENCE, ROOT
 from filmparse.diagnostics import Diagnostic
 from filmparse.normalise import decode, normalise
+from filmparse.sections._page import PageVisitor
 from modes_pages import edited_pages
 from strategies import corrupted_pages
 
@@ -31,7 +33,9 @@ def _both(text: str, *, track: bool, require: bool) -> None:
     film, visitor = parser_module._parse(text, strict=False, track=track, require=require)
     rules: list[Diagnostic] = []
     clean = normalise(text, rules)
-    alone, read = parser_module._read_lenient(clean, track=track, require=require, found=rules)
+    alone, read = parser_module._read_lenient(
+        clean, track=track, require=require, found=rules, rule="lenient_sections"
+    )
     assert film == alone
     assert film.diagnostics == alone.diagnostics
     assert filmparse.to_json(film) == filmparse.to_json(alone)
@@ -57,9 +61,9 @@ def test_lenient_mode_reads_edited_pages_like_the_lenient_rules(
 
 def _refuse_lenient_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the lenient rules read a page the strict rules read")
+        raise AssertionError("the lenient rules read a page the strict page rule reads")
 
-    monkeypatch.setattr(parser_module, "_read_lenient", refuse)
+    monkeypatch.setattr(PageVisitor, "visit_lenient_sections", refuse)
 
 
 def test_a_well_formed_page_is_read_by_the_strict_rules_alone(
@@ -84,7 +88,8 @@ def test_a_repaired_page_keeps_the_diagnostics_of_its_repairs(
     expected = [parser_module._lenient_rules(text, False)[0].diagnostics]
     found: list[Diagnostic] = []
     expected.append(parser_module._read_lenient(
-        normalise(decode(data, found), found), track=False, require=False, found=found
+        normalise(decode(data, found), found), track=False, require=False, found=found,
+        rule="lenient_sections",
     )[0].diagnostics)  # fmt: skip
     _refuse_lenient_rules(monkeypatch)
     assert [d.code for d in expected[0]] == ["FP003"]
@@ -98,16 +103,3 @@ def test_a_page_the_strict_rules_refuse_is_read_by_the_lenient_rules() -> None:
     film = filmparse.parse(page, strict=False)
     assert [d.code for d in film.diagnostics] == ["FP201", "FP301", "FP101", "FP204"]
     assert film.diagnostics == parser_module._lenient_rules(page, False)[0].diagnostics
-
-
-def test_a_bug_in_the_strict_rules_does_not_escape_lenient_mode(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def broken(*args: object, **kwargs: object) -> None:
-        raise KeyError("a bug")
-
-    expected = filmparse.parse(REFERENCE_TEXT)
-    monkeypatch.setattr(parser_module, "_read_strict", broken)
-    film = filmparse.parse(REFERENCE_TEXT, strict=False)
-    assert film == expected
-    assert film.diagnostics == ()

@@ -31,8 +31,8 @@ from hypothesis import given
 import filmparse
 from conftest import REFERENCE
 from filmparse import Film, SourceMap, Span
+from filmparse._render import HEADINGS
 from filmparse.normalise import normalise
-from filmparse.render import HEADINGS
 from strategies import corrupted_pages, films
 
 NO_SPAN = re.compile(r"\$\.schema_version|\$\.awards\[\d+\]\.ceremony")

@@ -73,3 +73,18 @@ def test_a_one_page_convert_loads_nothing_it_does_not_use() -> None:
     loaded = loaded_after(program, str(REFERENCE))
     assert loaded >= PARSING | EXPORT
     assert not loaded & NOT_FOR_A_PAGE, sorted(loaded & NOT_FOR_A_PAGE)
+
+
+def test_public_names_stay_themselves_once_every_module_is_imported() -> None:
+    # A submodule named like a public name (render.py beside render()) would
+    # replace that name on the package as soon as anything imported it.
+    code = """
+import importlib, pkgutil, types, filmparse
+for info in pkgutil.walk_packages(filmparse.__path__, "filmparse."):
+    if info.name != "filmparse.__main__":
+        importlib.import_module(info.name)
+bad = [n for n in filmparse.__all__ if isinstance(getattr(filmparse, n), types.ModuleType)]
+assert not bad, bad
+assert filmparse.render(filmparse.parse("Heat\\n\\nOverview\\n\\nA heist.\\n")).startswith("Heat")
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

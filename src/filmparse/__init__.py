@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._render import RenderError, render
     from ._tables_api import tables, write_duckdb, write_parquet
     from .diagnostics import Diagnostic
     from .engine import parse_many
@@ -19,7 +20,6 @@ if TYPE_CHECKING:
     from .export import SCHEMA_VERSION, from_dict, to_dict, to_json
     from .models import Availability, Award, DialogueLine, Film, MediaItem, Review, Translation
     from .parser import parse, parse_bytes, parse_file, parse_with_source_map
-    from .render import RenderError, render
     from .schema import SchemaError, json_schema
     from .source_map import SourceMap, Span
     from .sources import find_pages
@@ -35,7 +35,7 @@ _HOMES = {
     ".export": "SCHEMA_VERSION from_dict to_dict to_json",
     ".models": "Availability Award DialogueLine Film MediaItem Review Translation",
     ".parser": "parse parse_bytes parse_file parse_with_source_map",
-    ".render": "RenderError render",
+    "._render": "RenderError render",
     ".schema": "SchemaError json_schema",
     ".source_map": "SourceMap Span",
     ".sources": "find_pages",

@@ -136,9 +136,10 @@ def _parse(
 
 def _lenient_rules(text: str, require: bool) -> Parsed:
     """A lenient parse by the lenient rules alone: for a page strict mode
-    refused, where trying the strict rules first would fail again."""
+    refused, where trying the strict page rule first would fail again."""
     found: list[Diagnostic] = []
-    return _read_lenient(normalise(text, found), track=False, require=require, found=found)
+    clean = normalise(text, found)
+    return _read_lenient(clean, track=False, require=require, found=found, rule="lenient_sections")
 
 
 class _GrammarFailure(Exception):
@@ -175,31 +176,27 @@ def _read_strict(clean: str, *, track: bool, require: bool) -> Parsed:
 
 
 def _lenient(text: str, *, track: bool, require: bool, found: list[Diagnostic]) -> Parsed:
-    clean = normalise(text, found)
-    # Strict mode fails on every page lenient mode has a warning for, and on
-    # a page it reads both give the same Film (tests/test_modes_agree.py): so
-    # a page the strict rules read whole is done (about 1.3x faster than the
-    # lenient rules on a well-formed page); any other is read again leniently.
-    try:
-        film, visitor = _read_strict(clean, track=track, require=require)
-    except Exception:  # a strict-mode bug too: lenient mode never raises
-        return _read_lenient(clean, track=track, require=require, found=found)
-    if found:  # what normalisation repaired, as the lenient visitor orders it
-        film = attrs.evolve(film, diagnostics=tuple(sorted(found, key=_place)))
-    return film, visitor
+    return _read_lenient(normalise(text, found), track=track, require=require, found=found)
 
 
-def _place(found: Diagnostic) -> tuple[int, int]:
-    return found.line, found.column
+def _read_lenient(
+    clean: str,
+    *,
+    track: bool,
+    require: bool,
+    found: list[Diagnostic],
+    rule: str = "lenient_page",
+) -> Parsed:
+    """A lenient parse of normalised text, `found` the normalisation's diagnostics.
 
-
-def _read_lenient(clean: str, *, track: bool, require: bool, found: list[Diagnostic]) -> Parsed:
-    """A lenient parse of normalised text, `found` the normalisation's diagnostics."""
+    ``lenient_page`` tries the strict page rule first (a well-formed page is
+    read as strict mode reads it); ``lenient_sections`` is the lenient rules alone.
+    """
     html = _html_at(clean)  # (an empty page gets FP104, no title, from the visitor)
     if html is not None:
         line, column, _ = line_and_column(clean, html)
         found.append(Diagnostic("FP005", _HTML, line, column, sections.HEADER))
-    tree = film_grammar()["lenient_page"].parse(clean)  # every line fits some lenient rule
+    tree = film_grammar()[rule].parse(clean)  # every line fits some lenient rule
     visitor = sections.FilmVisitor(clean, strict=False, track=track)
     if found:
         visitor.diagnostics += found

@@ -12,9 +12,9 @@ import argparse
 import sys
 from collections.abc import Iterator
 
+from .._render import render as render_page
 from ..errors import Error
 from ..export import JSONTextError, from_dict, loads, read_jsonl
-from ..render import render as render_page
 from ..schema import SchemaError, problems
 from ._args import SEPARATOR
 from ._console import EXIT_FAILED, EXIT_OK, PROG

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
     from ..visitor import BaseVisitor
 
 # Headings, prefixes and labels go into regexes and rule text as they are.

@@ -15,8 +15,8 @@ from ..visitor import BaseVisitor
 from ._spec import Section
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
 
 HEADING = "Famous Conversations"
 FIELD = "dialogue"

@@ -12,8 +12,8 @@ from ..visitor import BaseVisitor
 from ._spec import Line, Section
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
 
 NAME = "facts"
 BUDGET = Line("budget", "Budget")

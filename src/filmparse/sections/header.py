@@ -16,8 +16,8 @@ from .facts import LINES as FACT_LINES
 from .facts import NAME as FACTS
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
 
 NAME = "header"
 RELEASE_DATE = Line("release_date", "Release Date")

@@ -16,8 +16,8 @@ from ..visitor import BaseVisitor, Source
 from ._spec import Line, Section
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
 
 HEADING = "Available Languages"
 FIELD = "translations"

@@ -17,8 +17,8 @@ from .facts import LINES as FACT_LINES
 from .header import FIRST_FACT, check_order
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
 
 NAME = "overview"
 HEADING = "Overview"

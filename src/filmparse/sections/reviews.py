@@ -16,8 +16,8 @@ from ._free import refused
 from ._spec import Section
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
 
 HEADING = "Reviews"
 FIELD = "reviews"

@@ -17,8 +17,8 @@ from ..visitor import BaseVisitor
 from ._spec import Section
 
 if TYPE_CHECKING:
+    from .._render import PageWriter
     from ..models import Film
-    from ..render import PageWriter
 
 HEADING = "Where to Watch"
 FIELD = "availability"

@@ -157,6 +157,17 @@ def _rebuild(message: str, state: dict[str, object]) -> FilmParseError:
     return error
 
 
+def reason(exc: BaseException) -> str:
+    """What a refused value's exception says, for a person.
+
+    attrs' validators raise ValueError(message, attribute, options, value):
+    its str() would print the whole Attribute, memory addresses included.
+    """
+    if len(exc.args) > 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
+
+
 def line_and_column(text: str, pos: int) -> tuple[int, int, str]:
     """1-based line and column of an offset, and the text of that line."""
     line_start = text.rfind("\n", 0, pos) + 1

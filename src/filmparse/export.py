@@ -21,6 +21,7 @@ import orjson
 from cattrs import transform_error
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from .errors import reason
 from .models import Film
 from .schema import SchemaError, check
 
@@ -121,7 +122,7 @@ def from_dict(data: Any) -> Film:
 
 
 def _reason(exc: BaseException, _: object) -> str:
-    return str(exc)
+    return reason(exc)
 
 
 def _located(line: str) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from parsimonious.expressions import Sequence as AllOf
 from parsimonious.nodes import Node, NodeVisitor, RegexNode
 
 from .diagnostics import Diagnostic
-from .errors import FilmParseError, error_at
+from .errors import FilmParseError, error_at, reason
 from .grammar import rule_regex
 from .models import Film
 
@@ -159,7 +159,8 @@ class BaseVisitor(_Visitor):
     def refused(
         self, exc: Exception, pos: int, section: str, name: str, code: str
     ) -> FilmParseError:
-        return self.error_at(pos, str(exc), section=section, expected=self.expects(name), code=code)
+        expected = self.expects(name)
+        return self.error_at(pos, reason(exc), section=section, expected=expected, code=code)
 
     def _starts(self) -> list[int]:
         """Where each line starts, built at the first diagnostic (counting
@@ -257,12 +258,12 @@ class BaseVisitor(_Visitor):
             except (ValueError, TypeError) as field_exc:
                 where = source[field.name] if isinstance(source, dict) else source
                 expected = self.expects(field.name)
-                return _offset(where, field.name), str(field_exc), expected, field.name
+                return _offset(where, field.name), reason(field_exc), expected, field.name
         if isinstance(source, dict):
             first = min(_offset(where, name) for name, where in source.items())
         else:
             first = source.start()
-        return first, str(exc), "entry", None
+        return first, reason(exc), "entry", None
 
     def build(
         self,

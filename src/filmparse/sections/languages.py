@@ -10,6 +10,7 @@ from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
 from .._entries import Entry, Pair, entry_lines, group_span
+from ..errors import reason
 from ..grammar import rule_regex
 from ..models import Translation, from_grammar
 from ..visitor import BaseVisitor, Source
@@ -49,8 +50,8 @@ class LanguagesVisitor(BaseVisitor):
             at = language.start("language")
             if self.strict:
                 raise self.refused(exc, at, HEADING, "language", "FP202") from None
-            self.warn("FP202", at, f"{exc}; entry dropped", HEADING, self.extent(entry)[1],
-                      (str(exc), self.expects("language")))  # fmt: skip
+            self.warn("FP202", at, f"{reason(exc)}; entry dropped", HEADING, self.extent(entry)[1],
+                      (reason(exc), self.expects("language")))  # fmt: skip
             return Entry(None)
         values = {
             "language": name,
@@ -92,7 +93,7 @@ def write(film: Film, page: PageWriter) -> None:
         try:
             derived = codes.language_code_from_name(entry.language)
         except ValueError as exc:
-            page.refuse(str(exc))
+            page.refuse(reason(exc))
         if derived != entry.language_code:
             page.refuse(
                 f"language name {entry.language!r} reads back as {derived!r}, "

@@ -117,6 +117,12 @@ def remove(out: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def report(code: str, jobs: int | None, kind: str, figures: Figures) -> None:
+    seconds, cpu, peak = figures
+    print(f"# run: {code} -j {jobs} {kind}: {seconds:.2f} s, main CPU {cpu:.1f} s, "
+          f"peak {peak:.0f} MB, load {load()}", flush=True)  # fmt: skip
+
+
 def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -142,6 +148,7 @@ def measure(args: argparse.Namespace, root: Path, scratch: Path) -> None:
                         out = scratch / f"out.{kind}"
                         runs[code, jobs, kind].append(run(kind, pages, out, jobs, src))
                         remove(out)
+                        report(code, jobs, kind, runs[code, jobs, kind][-1])
                     jsonl = runs[code, jobs, "jsonl"][-1][0]
                     for kind in FORMATS:
                         ratios[code, jobs, kind].append(jsonl / runs[code, jobs, kind][-1][0])

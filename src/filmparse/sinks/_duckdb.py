@@ -30,6 +30,9 @@ from .._tables import SCHEMAS
 from ._base import ROWS, PageResult
 
 BATCH_PAGES = 200  # pages a transaction (~6 MB of Arrow rows)
+# DuckDB's buffer pool (80% of RAM by default) keeps what it wrote cached, so memory grows with
+# the database; bounded, it drops blocks that are on disk.  Plenty for a batch.
+MEMORY_LIMIT = "256MB"
 _SQL_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT",
               "double": "DOUBLE", "date32[day]": "DATE"}  # fmt: skip
 
@@ -73,6 +76,7 @@ class DuckDBSink:
 
     def open(self) -> None:
         self._connection = duckdb.connect(self.path)
+        self._connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         for statement in create_statements():
             self._connection.execute(statement)
         # Into a new database only pages met earlier in this run can have rows to

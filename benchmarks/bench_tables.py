@@ -1,20 +1,28 @@
 """Table outputs: pages/s of Parquet and DuckDB beside JSONL, and peak memory.
 
-Run by hand:  .venv/bin/python benchmarks/bench_tables.py [--counts 10000 100000] [--cli [-j N]]
+Run by hand:
+  .venv/bin/python benchmarks/bench_tables.py [--counts 10000 100000] [-j 2 1]
+      [--repeats 3] [--root DIR] [--before OTHER/src] [--library]
 
-Generates N distinct pages (bench_batch's generator: the reference page with
-its title, facts and dialogue order changed), then converts them once per
-output in a child process of its own, on one core, the library path: read,
-parse, export + ``source``, schema check (the same for every output), then
-write the JSONL line, the Parquet sink or the DuckDB sink.  Prints wall time,
-pages/s, the ratio to JSONL, and the child's peak RSS
-(``resource.getrusage`` via ``os.wait4``).  Target: Parquet at least as fast as
-JSONL; peak RSS the same at every N (memory flat).
+Generates N distinct pages once per N (bench_batch's generator: the reference
+page with its title, facts and dialogue order changed; kept under ``--root``
+for the next run, ~31 kB a page), then times ``filmparse convert PAGES -q -j J
+--jsonl FILE`` (then ``--parquet DIR``, ``--duckdb FILE``) as a user runs it:
+wall time from start to exit (start-up and workers included), the main
+process's CPU time (user + system) and its peak RSS (``os.wait4``; the workers
+are not its children but the forkserver's, so they are not in it).
 
-``--cli`` times the command instead, as a user runs it: ``filmparse convert
-PAGES -q -j N --jsonl FILE`` (then ``--parquet DIR``, ``--duckdb FILE``), wall
-time from start to exit (start-up and workers included), peak RSS of its
-largest process (the parent, or a worker it waited for).
+Runs are interleaved (every output and job count in turn, ``--repeats``
+rounds at the first N, one round at the others) and the medians printed, with
+the ratio to JSONL of the same round, so that load from other processes on a
+shared machine weighs on every output alike; the load average is printed
+before and after.  ``--before SRC`` adds the same runs of another checkout's
+code (``PYTHONPATH=SRC``), round by round beside this one's.
+
+Target: Parquet at least as fast as JSONL; peak RSS the same at every N
+(memory flat).  ``--library`` times the library path on one core instead
+(read, parse, export, check, then the JSONL line or the table sink, no
+workers; the table rows built in this process).
 """
 
 from __future__ import annotations
@@ -22,21 +30,26 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_batch import generate  # beside this file
 
 FORMATS = ("jsonl", "parquet", "duckdb")
-WIDTHS = (7, 8, 8, 8, 8, 11)
+HEADER = ("pages", "code", "-j", "output", "seconds", "pages/s", "vs jsonl", "main CPU", "peak MB")
+WIDTHS = (7, 6, 3, 8, 8, 8, 9, 9, 8)
+SRC = str(Path(__file__).resolve().parent.parent / "src")
 
 
 def child(kind: str, pages: str, out: str) -> None:
-    """Convert every page under `pages` to `out`; print the seconds taken."""
+    """Convert every page under `pages` to `out` in this process; print the seconds taken."""
     import filmparse  # noqa: F401  (imported before the clock starts)
     from filmparse.atomic import AtomicFile
     from filmparse.engine import load_page
@@ -72,37 +85,92 @@ def child(kind: str, pages: str, out: str) -> None:
     print(f"{time.perf_counter() - start:.3f}")
 
 
-def run(kind: str, pages: Path, out: Path, jobs: int | None = None) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one child converting `pages` to `kind`
-    (the command with `jobs` workers when `jobs` is given)."""
+Figures = tuple[float, float, float]  # seconds, main-process CPU seconds, peak RSS MB
+
+
+def run(kind: str, pages: Path, out: Path, jobs: int | None, src: str) -> Figures:
+    """Seconds, main-process CPU seconds and peak RSS (MB) of converting `pages`
+    to `kind`: the command with `jobs` workers, or the library path (None)."""
+    env = {**os.environ, "PYTHONPATH": src}
     if jobs is not None:
         command = [sys.executable, "-m", "filmparse", "convert", str(pages), "-q"]
         command += ["-j", str(jobs), f"--{kind}", str(out)]
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, text=True)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, text=True, env=env)
     else:
         command = [sys.executable, __file__, "--child", kind, str(pages), str(out)]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
         assert process.stdout is not None
         seconds = float(process.stdout.read())
     _, status, usage = os.wait4(process.pid, 0)
     if jobs is not None:
         seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
-    return seconds, usage.ru_maxrss / 1024  # kB on Linux
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} exited {os.waitstatus_to_exitcode(status)}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # kB on Linux
+
+
+def remove(out: Path) -> None:
+    if out.is_dir():
+        shutil.rmtree(out)
+    for path in (out, out.with_name(out.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def report(code: str, jobs: int | None, kind: str, figures: Figures) -> None:
+    seconds, cpu, peak = figures
+    print(f"# run: {code} -j {jobs} {kind}: {seconds:.2f} s, main CPU {cpu:.1f} s, "
+          f"peak {peak:.0f} MB, load {load()}", flush=True)  # fmt: skip
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def measure(args: argparse.Namespace, root: Path, scratch: Path) -> None:
+    codes = [("this", SRC)] + ([("before", args.before)] if args.before else [])
+    jobs_list: list[int | None] = [None] if args.library else list(args.jobs)
+    print(" ".join(f"{name:>{width}}" for name, width in zip(HEADER, WIDTHS, strict=True)))
+    for number, count in enumerate(args.counts):
+        pages = root / f"pages-{count}"
+        done = root / f"pages-{count}.done"  # beside the pages: not one of them
+        if not done.exists():
+            shutil.rmtree(pages, ignore_errors=True)
+            generate(pages, count)
+            done.write_text("")
+        print(f"# {count} pages, load average before: {load()}", flush=True)
+        runs: dict[tuple[str, int | None, str], list[Figures]] = defaultdict(list)
+        ratios: dict[tuple[str, int | None, str], list[float]] = defaultdict(list)
+        for _ in range(args.repeats if number == 0 else 1):
+            for jobs in jobs_list:
+                for code, src in codes:
+                    for kind in FORMATS:
+                        out = scratch / f"out.{kind}"
+                        runs[code, jobs, kind].append(run(kind, pages, out, jobs, src))
+                        remove(out)
+                        report(code, jobs, kind, runs[code, jobs, kind][-1])
+                    jsonl = runs[code, jobs, "jsonl"][-1][0]
+                    for kind in FORMATS:
+                        ratios[code, jobs, kind].append(jsonl / runs[code, jobs, kind][-1][0])
+        for (code, jobs, kind), every in runs.items():
+            seconds = statistics.median(f[0] for f in every)
+            ratio = statistics.median(ratios[code, jobs, kind])
+            cpu = statistics.median(f[1] for f in every)
+            cells = (count, code, "lib" if jobs is None else jobs, kind, f"{seconds:.2f}",
+                     f"{count / seconds:.0f}", f"{ratio:.2f}x", f"{cpu:.1f}",
+                     f"{max(f[2] for f in every):.0f}")  # fmt: skip
+            print(" ".join(f"{cell:>{w}}" for cell, w in zip(cells, WIDTHS, strict=True)))
+        print(f"# load average after: {load()}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument(
-        "--cli", action="store_true", help="time `filmparse convert` itself, per output"
-    )
-    parser.add_argument(
-        "-j", "--jobs", type=int, default=1, help="with --cli: worker processes (default 1)"
-    )
+    parser.add_argument("-j", "--jobs", type=int, nargs="+", default=[2, 1])
+    parser.add_argument("--repeats", type=int, default=3, help="rounds at the first count")
+    parser.add_argument("--root", type=Path, help="keep the generated pages here for next time")
+    parser.add_argument("--before", metavar="SRC", help="also time another checkout's src/")
+    parser.add_argument("--library", action="store_true", help="the library path, one core")
     parser.add_argument(
         "--child", nargs=3, metavar=("KIND", "PAGES", "OUT"), help=argparse.SUPPRESS
     )
@@ -110,27 +178,8 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    header = ("pages", "output", "seconds", "pages/s", "vs jsonl", "peak RSS MB")
-    print(" ".join(f"{name:>{width}}" for name, width in zip(header, WIDTHS, strict=True)))
     with tempfile.TemporaryDirectory(prefix="bench-tables-") as scratch:
-        for count in args.counts:
-            pages = Path(scratch) / f"pages-{count}"
-            generate(pages, count)
-            base = None
-            for kind in FORMATS:
-                out = Path(scratch) / f"out-{count}.{kind}"
-                seconds, rss = run(kind, pages, out, args.jobs if args.cli else None)
-                rate = count / seconds
-                base = base or rate
-                cells = (
-                    count,
-                    kind,
-                    f"{seconds:.2f}",
-                    f"{rate:.0f}",
-                    f"{rate / base:.2f}x",
-                    f"{rss:.0f}",
-                )
-                print(" ".join(f"{cell:>{w}}" for cell, w in zip(cells, WIDTHS, strict=True)))
+        measure(args, args.root or Path(scratch), Path(scratch))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import FIXTURES, REFERENCE
-from filmparse._tables import SCHEMAS, TABLE_NAMES, records, schemas_text
+from filmparse._tables import SCHEMAS, TABLE_NAMES, schemas_text
+from filmparse._tables_records import records
 from filmparse.sinks._parquet import parts
 from test_cli import run
 from test_tables import read_duckdb, read_parquet

@@ -32,8 +32,9 @@ from conftest import FIXTURES, REFERENCE
 from filmparse import Film, FilmParseError, to_dict
 from filmparse._extras import MissingExtraError
 from filmparse._render import render
-from filmparse._tables import SCHEMAS, TABLE_NAMES, records, schemas_text
+from filmparse._tables import SCHEMAS, TABLE_NAMES, schemas_text
 from filmparse._tables_api import parquet_done_paths, table_schemas, write_parquet_part
+from filmparse._tables_records import records
 from filmparse.engine import load_page
 from filmparse.sinks import PageResult
 from filmparse.sinks._parquet import DatasetExistsError, clean, parts

@@ -32,7 +32,7 @@ except ImportError as exc:  # pragma: no cover - exercised by making the import 
     raise MissingExtraError("pyarrow", "parquet", "table output (Arrow, Parquet)") from exc
 
 from .errors import FilmParseError
-from .export import SCHEMA_VERSION, to_dict, to_json
+from .export import to_dict, to_json
 from .models import Film
 from .sinks._base import PageResult
 from .sources import page_error, read_page
@@ -178,6 +178,7 @@ def _int_limits(schema: pa.Schema) -> list[tuple[str, int, int]]:
     ]
 
 
+_CHILDREN = [typing.cast(str, layout.field) for layout in LAYOUTS[1:-2]]  # their Film fields
 _FILM_INTS = _int_limits(SCHEMAS["films"])
 _ENTRY_INTS = [(layout, ints) for layout in LAYOUTS[1:-2] if (ints := _int_limits(layout.schema))]
 
@@ -241,8 +242,17 @@ class TableBuilder:
         self._records: list[dict[str, Any]] = []
         self._keys: list[tuple[str | None, str | None]] = []  # (page_id, source_path)
         self._rows: dict[str, list[tuple[Any, ...]]] = {"extra_sections": [], "problems": []}
+        self._entries = [0] * len(_CHILDREN)  # rows so far of each child table
+        #: per page, the rows each table (TABLE_NAMES order) has once it is added
+        self.ends: list[tuple[int, ...]] = []
 
     def add(self, result: PageResult) -> None:
+        self._add(result)
+        rows = self._rows
+        self.ends.append((len(self._records), *self._entries,
+                          len(rows["extra_sections"]), len(rows["problems"])))  # fmt: skip
+
+    def _add(self, result: PageResult) -> None:
         self.pages += 1
         page_id, path = result.sha256, result.path or None  # "": a plain Film
         problems = self._rows["problems"]
@@ -263,6 +273,8 @@ class TableBuilder:
                 return
             self.seen.add(digest(page_id))
         self._records.append(record)
+        for index, field in enumerate(_CHILDREN):
+            self._entries[index] += len(record[field])
         self._keys.append((page_id, path))
         self._rows["extra_sections"].extend(_extra_rows(page_id, record.get("extra_sections", {})))
 
@@ -352,43 +364,3 @@ def tables(results: Iterable[object]) -> dict[str, pa.Table]:
         if not result.skipped:
             builder.add(result)
     return builder.tables()
-
-
-# --- and back: the export of every page, from its rows ------------------------------------
-
-
-def records(tables: dict[str, pa.Table]) -> Iterator[dict[str, Any]]:
-    """The export dict (``to_dict`` plus ``source``) of every film in `tables`, in
-    the order of ``films``: the inverse of the tables, whatever read them back."""
-    by_page: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for layout in LAYOUTS[1:-1]:
-        for row in tables[layout.name].to_pylist():
-            by_page.setdefault(row["page_id"], {}).setdefault(layout.name, []).append(row)
-    for film in tables["films"].to_pylist():
-        children = by_page.get(film["page_id"], {})
-        record: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-        for layout in LAYOUTS[1:-1]:
-            children.setdefault(layout.name, []).sort(key=lambda row: row["position"])
-        for name, _ in _fields(Film):
-            if name in film:
-                value = film[name]
-                record[name] = value.isoformat() if isinstance(value, dt.date) else value
-        for layout in LAYOUTS[1:-2]:
-            rows = children[layout.name]
-            skip = {"page_id", "position"}
-            if layout.name in _LINE_TABLES.values():
-                record[typing.cast(str, layout.field)] = [row["line"] for row in rows]
-            else:
-                record[typing.cast(str, layout.field)] = [
-                    {k: v for k, v in row.items() if k not in skip} for row in rows
-                ]
-        extra: dict[str, list[str]] = {}
-        for row in children["extra_sections"]:
-            lines = extra.setdefault(row["heading"], [])
-            if row["line"] is not None:
-                lines.append(row["line"])
-        if extra:
-            record["extra_sections"] = extra
-        if film["source_path"]:
-            record["source"] = {"path": film["source_path"], "sha256": film["page_id"]}
-        yield record

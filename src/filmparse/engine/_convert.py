@@ -6,8 +6,10 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 
 from ..sinks import Job, PageResult, Planner, Sink
+from ..sinks._base import ROWS
 from ..sources import DEFAULT_MAX_BYTES, Page
-from ._pool import chunk_size, ordered_map
+from ._chunks import MOST_PAGES, chunk_worker
+from ._pool import MAX_CHUNK, chunk_size, ordered_map
 from ._worker import crashed_job, is_kept, needs_of, page_worker
 
 
@@ -46,22 +48,23 @@ def convert_pages(
     A sink that fails to write raises only after every sink has the result, so
     that one failing output (a closed stdout, say) costs the others nothing.
     """
-    work = page_worker(
-        indent,
-        strict=strict,
-        max_bytes=max_bytes,
-        needs=needs_of(sinks),
-        fail_on=fail_on,
-        require_sections=require_sections,
-    )
+    needs = needs_of(sinks)
+    work = page_worker(indent, strict=strict, max_bytes=max_bytes, needs=needs,
+                       fail_on=fail_on, require_sections=require_sections)  # fmt: skip
+    # Table rows are built by the workers, a chunk at a time (see _chunks).
+    whole = None
+    if ROWS in needs:
+        whole = chunk_worker(indent, strict=strict, max_bytes=max_bytes, needs=needs,
+                             fail_on=fail_on, require_sections=require_sections)  # fmt: skip
     results = ordered_map(
         work,
         plan_jobs(sinks, pages),
         jobs,
         crashed=crashed_job,
         inline=is_kept,
-        chunk=chunk_size(total, jobs),
+        chunk=chunk_size(total, jobs, MOST_PAGES if whole is not None else MAX_CHUNK),
         stop=stop,
+        whole=whole,
     )
     with closing(results):
         for result in results:

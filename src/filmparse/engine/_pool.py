@@ -199,13 +199,40 @@ def _map_list(fn: Callable[[T], R], items: list[T]) -> list[R]:
     return [fn(item) for item in items]
 
 
-def chunk_size(total: int | None, jobs: int) -> int:
-    """Items per task: up to MAX_CHUNK, to spread the cost of a task between
+def _alone(whole: Callable[[list[T]], list[R]], item: T) -> R:
+    (result,) = whole([item])
+    return result
+
+
+def _in_chunks(
+    fn: Callable[[T], R],
+    whole: Callable[[list[T]], list[R]],
+    items: Iterable[T],
+    chunk: int,
+    inline: Callable[[T], bool] | None,
+) -> Iterator[R]:
+    """ordered_map in this process, `whole` over chunks of `chunk` items."""
+    batch: list[T] = []
+    for item in items:
+        if inline is not None and inline(item):
+            yield from whole(batch) if batch else ()
+            batch = []
+            yield fn(item)
+            continue
+        batch.append(item)
+        if len(batch) >= chunk:
+            yield from whole(batch)
+            batch = []
+    yield from whole(batch) if batch else ()
+
+
+def chunk_size(total: int | None, jobs: int, most: int = MAX_CHUNK) -> int:
+    """Items per task: up to `most`, to spread the cost of a task between
     processes over several pages, but few enough to give every worker at least
     four tasks when the total is known."""
     if total is None:
-        return MAX_CHUNK
-    return max(1, min(MAX_CHUNK, total // (jobs * TASKS_PER_JOB)))
+        return most
+    return max(1, min(most, total // (jobs * TASKS_PER_JOB)))
 
 
 def ordered_map(
@@ -217,6 +244,7 @@ def ordered_map(
     inline: Callable[[T], bool] | None = None,
     chunk: int = 1,
     stop: Callable[[], bool] | None = None,
+    whole: Callable[[list[T]], list[R]] | None = None,
 ) -> Generator[R, None, None]:
     """fn(item) for each item, computed on `jobs` processes, yielded in input order.
 
@@ -230,14 +258,17 @@ def ordered_map(
     leaves the parent waiting.  Once `stop()` turns true, the items in hand
     get STOP_GRACE seconds to finish; a result still awaited then is given
     up, the workers are killed and the generator ends.  With jobs == 1
-    everything runs in this process.
+    everything runs in this process.  `whole`, if given, computes a chunk at
+    once (one result per item, in order), in place of fn over its items; an
+    item run alone is then a chunk of one.
     """
-    if jobs <= 1:
-        yield from map(fn, items)
-        return
     chunk = max(1, chunk)
+    if jobs <= 1:
+        yield from map(fn, items) if whole is None else _in_chunks(fn, whole, items, chunk, inline)
+        return
     limit = jobs * chunk * TASKS_PER_JOB
-    run_chunk = partial(_map_list, fn)
+    run_chunk = partial(_map_list, fn) if whole is None else whole
+    run_alone = fn if whole is None else partial(_alone, whole)
     source = iter(items)
     pending: deque[tuple[list[T], Future[list[R]]]] = deque()
     queued = 0  # items in `pending`
@@ -300,7 +331,7 @@ def ordered_map(
                     yield from future.result()
                     continue
                 for item in batch:
-                    alone = _submit(pool, fn, item)
+                    alone = _submit(pool, run_alone, item)
                     if isinstance(result_of(alone), BrokenProcessPool):
                         _close(pool, finished=False)
                         pool = _pool(jobs)

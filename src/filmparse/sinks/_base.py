@@ -19,7 +19,21 @@ from ..errors import FilmParseError
 from ..sources import Page
 
 #: What a sink may need each result to carry (``Sink.needs``).
-TEXT, RECORD = "text", "record"
+TEXT, RECORD, ROWS = "text", "record", "rows"
+
+
+@frozen
+class Rows:
+    """The table rows of a chunk of pages, built in the worker that converted them.
+
+    ``tables``: each table's rows (TABLE_NAMES order) as an Arrow IPC stream,
+    pages in order; ``ends``: per table, the row each page's rows end at
+    (page i's rows are ``ends[t][i-1]:ends[t][i]``).  Shared by the results of
+    the chunk (pickle keeps the sharing), so a chunk crosses processes once.
+    """
+
+    tables: tuple[bytes, ...]
+    ends: tuple[tuple[int, ...], ...]
 
 
 @frozen
@@ -34,6 +48,8 @@ class PageResult:
     ``error``: why the page failed (then ``record`` and ``text`` are None).
     ``diagnostics``: the warnings of a lenient parse.
     ``skipped``: already converted by an earlier run (resuming).
+    ``rows``: the page's table rows, as (its chunk's Rows, its index there),
+    when a sink needs them.
     """
 
     path: str
@@ -43,6 +59,7 @@ class PageResult:
     error: FilmParseError | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     skipped: bool = False
+    rows: tuple[Rows, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -69,7 +86,7 @@ class Sink(Protocol):
     one of ``commit`` (make everything written durable) or ``abort``
     (leave nothing of this run behind, but parts already committed)."""
 
-    #: what the sink needs each result to carry: "text", "record" or both
+    #: what the sink needs each result to carry: "text", "record", "rows"
     #: (empty for a sink whose work is done by the worker, per ``Job.output``).
     needs: frozenset[str]
 

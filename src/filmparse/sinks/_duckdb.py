@@ -25,10 +25,14 @@ try:
 except ImportError as exc:  # pragma: no cover
     raise MissingExtraError("pyarrow", "duckdb", "DuckDB output") from exc
 
-from .._tables import SCHEMAS, TableBuilder
-from ._base import PageResult
+from .._table_rows import Batch
+from .._tables import SCHEMAS
+from ._base import ROWS, PageResult
 
-BATCH_PAGES = 200  # pages a transaction (~50 MB of export dicts)
+BATCH_PAGES = 200  # pages a transaction (~6 MB of Arrow rows)
+# DuckDB's buffer pool (80% of RAM by default) keeps what it wrote cached, so memory grows with
+# the database; bounded, it drops blocks that are on disk.  Plenty for a batch.
+MEMORY_LIMIT = "256MB"
 _SQL_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT",
               "double": "DOUBLE", "date32[day]": "DATE"}  # fmt: skip
 
@@ -60,7 +64,7 @@ def _digest(key: str) -> int:
 class DuckDBSink:
     """The DuckDB sink (see the module docstring)."""
 
-    needs = frozenset({"record"})
+    needs = frozenset({ROWS})
 
     def __init__(self, path: str | os.PathLike[str], *, batch_pages: int = BATCH_PAGES) -> None:
         if batch_pages < 1:
@@ -72,6 +76,7 @@ class DuckDBSink:
 
     def open(self) -> None:
         self._connection = duckdb.connect(self.path)
+        self._connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         for statement in create_statements():
             self._connection.execute(statement)
         # Into a new database only pages met earlier in this run can have rows to
@@ -84,7 +89,7 @@ class DuckDBSink:
     def _start_batch(self) -> None:
         # A fresh builder per batch: a page met again in a later batch replaces
         # the earlier rows (delete, then insert), as a later run would.
-        self._builder = TableBuilder()
+        self._builder = Batch()
         self._page_ids: set[str] = set()
         self._unread: set[str] = set()
 

@@ -9,7 +9,9 @@ skips their pages (``done_paths``) and numbers new parts after the highest, so
 it ends with exactly the rows of an uninterrupted run.
 
 Memory stays flat: rows are held for ``batch_pages`` pages at a time and
-written as one row group of the part being filled.
+written as one row group of the part being filled.  The rows come built by
+the workers (``needs`` rows: see _table_rows); results without them (the
+Python API's) are built here.
 """
 
 from __future__ import annotations
@@ -29,14 +31,15 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by making the import fail
     raise MissingExtraError("pyarrow", "parquet", "Parquet output") from exc
 
+from .._table_rows import Batch
 from .._tables import SCHEMAS, TABLE_NAMES, TableBuilder, as_result, digest
 from ..atomic import _open_temp, sweep_temps
-from ._base import PageResult
+from ._base import ROWS, PageResult
 
 COMPRESSION = "zstd"
 # ~2 kB a page of zstd Parquet (the reference page, all tables): parts of ~40 MB.
 DEFAULT_PAGES_PER_PART = 20_000
-BATCH_PAGES = 100  # pages held in memory (~25 MB of export dicts), written as one row group
+BATCH_PAGES = 100  # pages held in memory (~3 MB of Arrow rows), written as one row group
 _PART = re.compile(r"^part-([0-9]{5,})\.parquet$")
 # Renamed in this order: films last, so a part with its films file is whole.
 WRITE_ORDER = (*(name for name in TABLE_NAMES if name != "films"), "films")
@@ -96,7 +99,7 @@ def done_paths(folder: str | os.PathLike[str]) -> set[str]:
 class ParquetSink:
     """The Parquet dataset sink (see the module docstring)."""
 
-    needs = frozenset({"record"})
+    needs = frozenset({ROWS})
 
     def __init__(
         self,
@@ -127,7 +130,7 @@ class ParquetSink:
             )
         ids = _done_columns(self.folder, "page_id", ("films",))
         seen = {digest(page_id) for page_id in ids}
-        self._builder = TableBuilder(seen)
+        self._builder = Batch(seen)
         self._had_parts = bool(complete)
         self._next = complete[-1] + 1 if complete else 0
 

@@ -1,0 +1,121 @@
+"""Table rows built where pages are converted, and put together where they are written.
+
+A worker turns the results of its chunk of pages into Arrow tables
+(``chunk_rows``: one IPC stream per table, and where each page's rows end), so
+the main process neither unpickles export dicts nor converts them: a
+``Batch`` only slices the chunks' tables per page and concatenates them.
+Results without rows (the Python API's, a page that killed its worker) are
+built here, from their records, in the same order.
+
+A page's bytes enter ``films`` once per output: the worker leaves out copies
+within its chunk, the Batch those of earlier chunks (``seen``), each copy a
+warning row in ``problems`` instead, as one TableBuilder over every page would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyarrow as pa
+
+from ._tables import TABLE_NAMES, TableBuilder, digest, duplicate_row, to_table
+from .sinks._base import PageResult, Rows
+
+_FILMS, _PROBLEMS = TABLE_NAMES.index("films"), TABLE_NAMES.index("problems")
+
+
+def chunk_rows(results: Iterable[PageResult]) -> Rows:
+    """The rows of every table for `results` (skipped ones have none)."""
+    builder = TableBuilder()
+    for result in results:
+        if not result.skipped:
+            builder.add(result)
+        else:  # no rows: it ends where the page before did
+            builder.ends.append(builder.ends[-1] if builder.ends else (0,) * len(TABLE_NAMES))
+    ends = tuple(zip(*builder.ends, strict=True)) if builder.ends else ((),) * len(TABLE_NAMES)
+    tables = builder.tables()
+    return Rows(tuple(_ipc(tables[name]) for name in TABLE_NAMES), ends)
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
+class Batch:
+    """The rows of a batch of pages, in page order, ready as one table each.
+
+    ``seen`` (page-id digests) is the output's: shared between batches, it keeps
+    a page from entering ``films`` twice.
+    """
+
+    def __init__(self, seen: set[int] | None = None) -> None:
+        self.seen: set[int] = set() if seen is None else seen
+        self._built = TableBuilder(self.seen)  # results that come without rows
+        self._decoded: tuple[Rows, list[pa.Table]] | None = None
+        self._run: tuple[Rows, int, int] | None = None  # pages [start, end) of one chunk
+        self._clear()
+
+    def _clear(self) -> None:
+        self.pages = 0
+        self._pieces: list[list[pa.Table]] = [[] for _ in TABLE_NAMES]
+
+    def add(self, result: PageResult) -> None:
+        self.pages += 1
+        if result.rows is None:
+            self._end_run()
+            self._built.add(result)
+            return
+        self._end_built()
+        rows, index = result.rows
+        films = rows.ends[_FILMS]
+        in_films = films[index] > (films[index - 1] if index else 0)
+        if in_films and result.sha256 is not None:
+            key = digest(result.sha256)
+            if key in self.seen:  # its warnings, then why it is left out
+                self._end_run()
+                self._slice(rows, index, index + 1, (_PROBLEMS,))
+                self._pieces[_PROBLEMS].append(to_table("problems", [duplicate_row(result)]))
+                return
+            self.seen.add(key)
+        run = self._run
+        if run is not None and run[0] is rows and run[2] == index:
+            self._run = (rows, run[1], index + 1)
+        else:
+            self._end_run()
+            self._run = (rows, index, index + 1)
+
+    def _end_run(self) -> None:
+        if self._run is not None:
+            self._slice(*self._run, range(len(TABLE_NAMES)))
+            self._run = None
+
+    def _end_built(self) -> None:
+        if self._built.pages:
+            for pieces, table in zip(self._pieces, self._built.tables().values(), strict=True):
+                pieces.append(table)
+
+    def _slice(self, rows: Rows, start: int, end: int, tables: Iterable[int]) -> None:
+        if self._decoded is None or self._decoded[0] is not rows:
+            decoded = [pa.ipc.open_stream(data).read_all() for data in rows.tables]
+            self._decoded = (rows, decoded)
+        for number in tables:
+            ends = rows.ends[number]
+            first = ends[start - 1] if start else 0
+            if ends[end - 1] > first:
+                table = self._decoded[1][number]
+                self._pieces[number].append(table.slice(first, ends[end - 1] - first))
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Every table (empty ones too), each in one chunk; then the batch is forgotten."""
+        self._end_run()
+        self._end_built()
+        self._decoded = None
+        built = {
+            name: pa.concat_tables(pieces).combine_chunks() if pieces else to_table(name, [])
+            for name, pieces in zip(TABLE_NAMES, self._pieces, strict=True)
+        }
+        self._clear()
+        return built

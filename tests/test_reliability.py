@@ -455,7 +455,8 @@ def test_sigterm_always_ends_the_run_within_seconds(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
         )
         try:
-            time.sleep(random.uniform(0.5, 1.5))
+            wait_for(lambda: any(tmp_path.glob(".films.jsonl.filmparse-*.tmp")))  # started
+            time.sleep(random.uniform(0.0, 1.0))
             command.send_signal(signal.SIGTERM)
             signalled = time.monotonic()
             assert command.wait(timeout=20) == 143, f"run {attempt}"
@@ -472,7 +473,7 @@ def test_sigterm_always_ends_the_run_within_seconds(tmp_path: Path) -> None:
 def test_sigint_to_the_whole_group_writes_the_report_and_says_interrupted(
     tmp_path: Path,
 ) -> None:
-    folder = pages(tmp_path / "in", 1500, bad=3)
+    folder = pages(tmp_path / "in", 6000, bad=3)  # more than 2 s of work, start-up included
     report = tmp_path / "errors.jsonl"
     for attempt in range(5):
         timeout = ["timeout", "--preserve-status", "-s", "INT", "2"]

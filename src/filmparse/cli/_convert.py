@@ -237,9 +237,12 @@ def convert(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     sinks = _sinks(args, console, usage)
     _sweep(sinks, console, args.quiet)
     pages = _pages(args)
-    _open(sinks, console, usage)
-
-    stop = Stop()
+    stop = Stop()  # before the outputs exist: from here on a signal is a clean stop
+    try:
+        _open(sinks, console, usage)
+    except BaseException:
+        stop.restore()
+        raise
     try:
         results = convert_pages(
             pages,

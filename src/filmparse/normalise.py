@@ -4,7 +4,7 @@ The normalisation (documented in the README) keeps every line where it was,
 so line numbers in errors are those of the user's file:
 
 * UTF-8, with or without a byte-order mark;
-* CRLF and lone CR become LF, and the text ends with exactly one LF;
+* CRLF and lone CR become LF, and the text ends with an LF (blank lines at the end stay);
 * a run of spaces holding a non-breaking space (U+00A0, U+2007, U+202F)
   becomes one ordinary space; zero-width spaces (U+200B, U+2060, U+FEFF)
   are removed;

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from filmparse._table_rows import Batch, chunk_rows
 from filmparse._tables import TABLE_NAMES, TableBuilder
-from filmparse.engine import convert_page, convert_pages, crashed_job, ordered_map
+from filmparse.engine import convert_page, convert_pages, crashed_job, ordered_map, page_worker
 from filmparse.engine._chunks import convert_chunk
 from filmparse.sinks import Job, PageResult
 from filmparse.sinks._base import RECORD, ROWS
@@ -101,8 +101,9 @@ def test_every_kind_of_page_in_one_chunk_and_each_alone(pool: list[PageResult]) 
 
 def test_a_chunk_keeps_the_record_only_when_asked(tmp_path: Path) -> None:
     jobs = [Job(page(path)) for path in make_folder(tmp_path)[:3]]
-    lean = convert_chunk(jobs, None, needs=frozenset({ROWS}))
-    full = convert_chunk(jobs, None, needs=frozenset({ROWS, RECORD}))
+    work = page_worker(None, needs=frozenset({ROWS, RECORD}))
+    lean = convert_chunk(jobs, work)
+    full = convert_chunk(jobs, work, keep_record=True)
     assert all(r.record is None and r.rows is not None for r in lean)
     assert [r.record for r in full] == [convert_page(j, None, needs=RECORDS).record for j in jobs]
     assert lean[0].rows is not None and all(r.rows and r.rows[0] is lean[0].rows[0] for r in lean)

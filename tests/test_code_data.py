@@ -1,7 +1,9 @@
-"""codes.py answers from _code_data.py's tables, without loading pycountry,
+"""codes.py answers from the tables of _code_data.py (ISO codes, language
+names) and _script_data.py (scripts, look-alikes), without loading pycountry,
 langcodes or the confusables table at start-up: each table must give exactly
 what those packages give.  Regenerate after upgrading them:
-``python tests/test_code_data.py > src/filmparse/_code_data.py``."""
+``python tests/test_code_data.py codes > src/filmparse/_code_data.py`` and
+``python tests/test_code_data.py scripts > src/filmparse/_script_data.py``."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from language_data.names import normalize_name  # type: ignore[import-untyped]
 
-from filmparse import _code_data, codes
+from filmparse import _code_data, _script_data, codes
 
 SCRIPT_END = 0x0530  # Latin, Greek, Cyrillic: the scripts the site's names mix
 TWIN_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
@@ -85,16 +87,25 @@ def twins() -> dict[str, str]:
     return found
 
 
-def source() -> str:
+_HEAD = (
+    '"""{what}, generated from {packages}\n'
+    "by tests/test_code_data.py (which checks them against those packages): they\n"
+    'spare a one-page run the loading of them."""\n\n# fmt: off\n'
+)
+
+
+def source(part: str) -> str:
+    """The text of _code_data.py (`part` "codes") or of _script_data.py ("scripts")."""
+    if part == "codes":
+        return (
+            _HEAD.format(what="ISO codes and language names", packages="pycountry and langcodes")
+            + f"COUNTRIES = (\n{_wrapped(country_codes())}\n)\n"
+            f"LANGUAGES = (\n{_wrapped(language_codes())}\n)\n"
+            f"NAMES = {pformat(language_names(), width=99, sort_dicts=False)}\n"
+        )
     return (
-        '"""Tables generated from pycountry, langcodes and confusable_homoglyphs by\n'
-        "tests/test_code_data.py (which checks them against those packages): they\n"
-        'spare a one-page run ~100 ms of loading them."""\n\n'
-        "# fmt: off\n"
-        f"COUNTRIES = (\n{_wrapped(country_codes())}\n)\n"
-        f"LANGUAGES = (\n{_wrapped(language_codes())}\n)\n"
-        f"NAMES = {pformat(language_names(), width=99, sort_dicts=False)}\n"
-        f"SCRIPT_END = {SCRIPT_END:#06x}\n"
+        _HEAD.format(what="Scripts and look-alikes", packages="confusable_homoglyphs")
+        + f"SCRIPT_END = {SCRIPT_END:#06x}\n"
         f"SCRIPT_RUNS = {pformat(script_runs(), width=99, compact=True)}\n"
         f"TWIN_SCRIPTS = {TWIN_SCRIPTS!r}\n"
         f"TWINS = {pformat(twins(), width=99, compact=True)}\n"
@@ -112,9 +123,9 @@ def test_the_tables_are_those_the_packages_give() -> None:
     assert country_codes().split() == _code_data.COUNTRIES.split()
     assert language_codes().split() == _code_data.LANGUAGES.split()
     assert language_names() == _code_data.NAMES
-    assert [tuple(run) for run in _code_data.SCRIPT_RUNS] == script_runs()
-    assert (SCRIPT_END, TWIN_SCRIPTS) == (_code_data.SCRIPT_END, _code_data.TWIN_SCRIPTS)
-    assert twins() == _code_data.TWINS
+    assert [tuple(run) for run in _script_data.SCRIPT_RUNS] == script_runs()
+    assert (SCRIPT_END, TWIN_SCRIPTS) == (_script_data.SCRIPT_END, _script_data.TWIN_SCRIPTS)
+    assert twins() == _script_data.TWINS
 
 
 def test_codes_agree_with_pycountry_on_every_pair_of_letters() -> None:
@@ -201,4 +212,6 @@ def test_the_reference_page_loads_none_of_the_packages() -> None:
 
 
 if __name__ == "__main__":
-    print(source(), end="")
+    import sys
+
+    print(source(sys.argv[1] if len(sys.argv) > 1 else "codes"), end="")

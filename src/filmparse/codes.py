@@ -4,11 +4,11 @@ Scraped pages mix scripts by accident (a Latin "P" inside the Cyrillic word
 for Russian).  Before any look-up a word is folded to its dominant script
 using the Unicode confusables table, then resolved with maintained data:
 pycountry's ISO 3166 / ISO 639-1 lists, langcodes for native language names.
-Those lists, every ISO 639-1 language's native and English name and the
-scripts and look-alikes of Latin, Greek and Cyrillic are tabled in
-_code_data.py, generated from those packages and checked against them by
-tests/test_code_data.py; langcodes and the confusables are loaded only for
-what the tables do not hold (loading them costs ~100 ms).
+Those lists and every ISO 639-1 language's native and English name are
+tabled in _code_data.py, the scripts and look-alikes of Latin, Greek and
+Cyrillic in _script_data.py, both generated from those packages and checked
+against them by tests/test_code_data.py; langcodes and the confusables are
+loaded only for what the tables do not hold (loading them costs ~100 ms).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections import Counter
 from functools import lru_cache
 
 from . import _code_data as data
+from . import _script_data as script_data
 
 # Native names the site uses that are not the autonym in CLDR (adjectives or
 # a pair of scripts); langcodes resolves every other name.
@@ -37,7 +38,7 @@ _LONGEST_NAME = 80  # characters; the longest native language name is under 40
 # Lower-cased, as pycountry's get() compares ("\u212aE".lower() is "ke", as there).
 _COUNTRIES = frozenset(data.COUNTRIES.lower().split())
 _LANGUAGES = frozenset(data.LANGUAGES.lower().split())
-_RUN_STARTS = [start for start, _, _ in data.SCRIPT_RUNS]
+_RUN_STARTS = [start for start, _, _ in script_data.SCRIPT_RUNS]
 
 
 def is_country(code: str) -> bool:
@@ -54,8 +55,8 @@ def is_language(code: str) -> bool:
 def script(char: str) -> str:
     """The Unicode script of a character, as confusable_homoglyphs names it."""
     point = ord(char)
-    if point < data.SCRIPT_END:
-        return data.SCRIPT_RUNS[bisect_right(_RUN_STARTS, point) - 1][2]
+    if point < script_data.SCRIPT_END:
+        return script_data.SCRIPT_RUNS[bisect_right(_RUN_STARTS, point) - 1][2]
     from confusable_homoglyphs import categories
 
     return str(categories.alias(char))
@@ -79,8 +80,8 @@ def fold_lookalikes(word: str) -> str:
 @lru_cache(maxsize=4096)
 def twin(char: str, alias: str) -> str:
     """The look-alike of `char` in the script `alias`, or `char` itself if it has none."""
-    if ord(char) < data.SCRIPT_END and alias in data.TWIN_SCRIPTS:
-        return data.TWINS.get(char + alias, char)
+    if ord(char) < script_data.SCRIPT_END and alias in script_data.TWIN_SCRIPTS:
+        return script_data.TWINS.get(char + alias, char)
     from confusable_homoglyphs import confusables
 
     found = confusables.is_confusable(char, greedy=True, preferred_aliases=[alias.lower()])

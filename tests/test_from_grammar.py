@@ -184,6 +184,18 @@ def test_a_block_the_grammar_reads_builds_as_its_lines_do(lines: list[str]) -> N
     )  # fmt: skip
 
 
+def test_many_takes_what_the_constructor_takes_in_a_trusted_field() -> None:
+    class Text(str):
+        pass
+
+    rows = [(Text(" A "), "b"), ("C", Text("d "))]
+    assert many_from_grammar(DialogueLine)(rows) == [DialogueLine(*row) for row in rows]
+    built = many_from_grammar(DialogueLine)(rows)
+    assert built is not None and all(type(line.speaker) is str for line in built)
+    assert many_from_grammar(DialogueLine)([("A", "b"), (b"A", "b")]) is None
+    assert many_from_grammar(DialogueLine)([("A", "b"), (None, "b")]) is None
+
+
 def test_many_refuses_rows_of_the_wrong_width() -> None:
     with pytest.raises(TypeError, match="2 fields, a row 3"):
         many_from_grammar(DialogueLine)([("A", "b", "c")])

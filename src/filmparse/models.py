@@ -286,9 +286,10 @@ def _many(cls: type) -> Callable[[list[tuple[Any, ...]]], list[Any] | None]:
         for attribute, setter, column in zip(fields, setters, columns, strict=True):
             values: Iterable[Any]
             if attribute.name in lines:
-                if set(map(type, column)) != {str}:
+                try:  # str.strip refuses a value that is not text (as values.text does)
+                    values = list(map(strip, column))
+                except TypeError:
                     return None
-                values = list(map(strip, column))
                 if not all(values):
                     return None
             else:
@@ -313,7 +314,9 @@ def many_from_grammar(cls: type[T]) -> Callable[[list[tuple[Any, ...]]], list[T]
 
     The same checks as from_grammar, a field at a time over all rows (map,
     in C): no Python call per entry for the trusted fields, one per value
-    for the others' converters and validators.
+    for the others' converters and validators.  (A str subclass in a trusted
+    field is stripped to a str, as the constructor does, where from_grammar
+    hands it to the constructor.)
     """
     return _MANY[cls]
 

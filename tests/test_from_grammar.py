@@ -27,7 +27,9 @@ from filmparse.models import (
     MediaItem,
     Review,
     Translation,
+    _Each,
     from_grammar,
+    many_from_grammar,
 )
 
 # One line as a regex group can give it: no "\n" and no "\r" (normalised away).
@@ -144,3 +146,86 @@ def test_list_fields_still_refuse_what_attrs_refuses() -> None:
         pass
 
     assert Film(title="T", dialogue=(Line("A", "b"),)).dialogue[0].speaker == "A"
+
+
+# -- many_from_grammar: a block's rows at once --------------------------------
+
+ROWS: dict[type, Any] = {
+    DialogueLine: st.tuples(LINE.map(lambda s: s.replace(":", "")), LINE),
+    MediaItem: st.tuples(st.sampled_from(["Clip", "clip", "x\u00b2", "", "CAST"]), LINE),
+    Review: st.tuples(LINE, st.one_of(st.none(), st.sampled_from(["7.0", "11", "x", ""])), LINE),
+    Award: st.tuples(
+        st.just("Oscar"), st.sampled_from(["won", "lost"]), LINE,
+        st.sampled_from(["1995", "0999", "x"]), LINE,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", list(ROWS))
+@given(data=st.data())
+def test_many_builds_each_row_as_from_grammar_does(cls: type, data: st.DataObject) -> None:
+    rows = data.draw(st.lists(ROWS[cls], max_size=6))
+    one = [from_grammar(cls)(*row) for row in rows]
+    many: list[Any] | None = many_from_grammar(cls)(rows)
+    if any(entry is None for entry in one):
+        assert many is None  # in doubt: the visitor reads the block entry by entry
+    else:
+        assert many == one == [constructed(cls, *row) for row in rows]
+        assert many is not None and all(type(entry) is cls for entry in many)
+
+
+@given(st.lists(st.from_regex(rule_regex("dialogue_line"), fullmatch=True), max_size=5))
+def test_a_block_the_grammar_reads_builds_as_its_lines_do(lines: list[str]) -> None:
+    block = "".join(line for line in lines if "\r" not in line)
+    rows = rule_regex("dialogue_line").findall(block)
+    assert many_from_grammar(DialogueLine)(rows) == (
+        None if any(constructed(DialogueLine, *row) is None for row in rows)
+        else [constructed(DialogueLine, *row) for row in rows]
+    )  # fmt: skip
+
+
+def test_many_takes_what_the_constructor_takes_in_a_trusted_field() -> None:
+    class Text(str):
+        pass
+
+    rows = [(Text(" A "), "b"), ("C", Text("d "))]
+    assert many_from_grammar(DialogueLine)(rows) == [DialogueLine(*row) for row in rows]
+    built = many_from_grammar(DialogueLine)(rows)
+    assert built is not None and all(type(line.speaker) is str for line in built)
+    assert many_from_grammar(DialogueLine)([("A", "b"), (b"A", "b")]) is None
+    assert many_from_grammar(DialogueLine)([("A", "b"), (None, "b")]) is None
+
+
+def test_many_refuses_rows_of_the_wrong_width() -> None:
+    with pytest.raises(TypeError, match="2 fields, a row 3"):
+        many_from_grammar(DialogueLine)([("A", "b", "c")])
+    with pytest.raises(ValueError, match="zip"):  # rows of different lengths
+        many_from_grammar(DialogueLine)([("A", "b"), ("A",)])
+
+
+# -- the list fields' fast check ---------------------------------------------
+
+_SUB = type("Sub", (DialogueLine,), {})  # passes instance_of, not the exact-type test
+ITEMS = st.lists(st.sampled_from([DialogueLine("A", "b"), _SUB("A", "b"), "A: b", None, 1]))
+OFFER_ITEMS = st.lists(
+    st.sampled_from([*OFFERS, "Stream", "lease", None, 1, b"buy", type("S", (str,), {})("buy")])
+)
+
+
+def _outcome(check: Any, value: Any) -> type[Exception] | None:
+    try:
+        check(None, attrs.fields_dict(Film)["dialogue"], value)
+    except (TypeError, ValueError) as exc:
+        return type(exc)
+    return None
+
+
+@given(ITEMS, OFFER_ITEMS)
+def test_the_fast_list_checks_refuse_what_attrs_refuses(
+    items: list[Any], offers: list[Any]
+) -> None:
+    dialogue = attrs.fields_dict(Film)["dialogue"].validator
+    offers_check = attrs.fields_dict(Availability)["offers"].validator
+    for check, value in ((dialogue, tuple(items)), (offers_check, tuple(offers))):
+        assert isinstance(check, _Each)
+        assert _outcome(check, value) == _outcome(check.full, value)

@@ -54,9 +54,10 @@ def _value_code(kind: Any, value: str, names: dict[str, Any]) -> str:
     """Python code for the unstructured form of `value` (code), a field of type `kind`."""
     args = typing.get_args(kind)
     origin = typing.get_origin(kind)
-    if origin is tuple and attrs.has(args[0]):
-        names[f"d_{args[0].__name__}"] = _dict_function(args[0])
-        return f"[d_{args[0].__name__}(x) for x in {value}]"
+    if origin is tuple and attrs.has(args[0]):  # written inline: a call an entry cost 1/3 more
+        item = f"x{len(names)}"
+        names[item] = None  # (a fresh name for each nested comprehension)
+        return f"[{_dict_code(args[0], item, names)} for {item} in {value}]"
     if origin is tuple:  # of str (or of Literal words)
         return f"list({value})"
     if origin is dict:
@@ -66,17 +67,22 @@ def _value_code(kind: Any, value: str, names: dict[str, Any]) -> str:
     return value
 
 
-def _dict_function(cls: type, first: str = "") -> Callable[[Any], dict[str, Any]]:
-    """A function of one `cls` instance to its dict, written out for its fields
-    as cattrs' converter would unstructure it (diagnostics left out)."""
-    names: dict[str, Any] = {}
+def _dict_code(cls: type, value: str, names: dict[str, Any], first: str = "") -> str:
+    """Python code for the dict of the `cls` instance `value` (code)."""
     items = [first] if first else []
     for attribute in attrs.fields(attrs.resolve_types(cls)):
         if attribute.name != "diagnostics":
-            items.append(
-                f"{attribute.name!r}: {_value_code(attribute.type, 'o.' + attribute.name, names)}"
-            )
-    source = "def as_dict(o):\n    return {" + ", ".join(items) + "}"
+            code = _value_code(attribute.type, f"{value}.{attribute.name}", names)
+            items.append(f"{attribute.name!r}: {code}")
+    return "{" + ", ".join(items) + "}"
+
+
+def _dict_function(cls: type, first: str = "") -> Callable[[Any], dict[str, Any]]:
+    """A function of one `cls` instance to its dict, written out for its fields
+    (and those of the models in its lists) as cattrs' converter would
+    unstructure it (diagnostics left out)."""
+    names: dict[str, Any] = {}
+    source = f"def as_dict(o):\n    return {_dict_code(cls, 'o', names, first)}"
     exec(compile(source, f"<to_dict {cls.__name__}>", "exec"), names)
     function: Callable[[Any], dict[str, Any]] = names["as_dict"]
     return function

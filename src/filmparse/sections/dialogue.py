@@ -10,7 +10,7 @@ from parsimonious.nodes import Node, RegexNode
 
 from .._entries import Entry, Items, Pair, Unparsed, group_span
 from ..grammar import rule_regex
-from ..models import DialogueLine, from_grammar
+from ..models import DialogueLine, from_grammar, many_from_grammar
 from ..visitor import BaseVisitor
 from ._spec import Section
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 HEADING = "Famous Conversations"
 FIELD = "dialogue"
 _LINE_OF = from_grammar(DialogueLine)  # the grammar's regex guarantees one line, no colon
+_LINES_OF = many_from_grammar(DialogueLine)
 
 
 class DialogueVisitor(BaseVisitor):
@@ -32,10 +33,9 @@ class DialogueVisitor(BaseVisitor):
         if self.track:
             return [self._dialogue_line(match) for match in regex.finditer(self.text, node.start,
                                                                            node.end)]  # fmt: skip
-        # The common case, inlined: a page's largest section, one call a line less.
-        # The groups are the fields, in order: positional is 2x faster than by name.
-        lines = [_LINE_OF(*groups) for groups in regex.findall(self.text, node.start, node.end)]
-        if any(line is None for line in lines):  # build() says which field refused and where
+        # The common case, a column at a time: the groups are the fields, in order.
+        lines = _LINES_OF(regex.findall(self.text, node.start, node.end))
+        if lines is None:  # build() says which field refused and where
             lines = [self._dialogue_line(match).value
                      for match in regex.finditer(self.text, node.start, node.end)]  # fmt: skip
         return Items(lines)

@@ -25,6 +25,20 @@ FIELD = "availability"
 _OFFER_SPELLING = {"stream": "Stream"}  # as the site writes them
 _COUNTRY_OF = from_grammar(Availability)
 _OFFERS = tuple(_OFFER_SPELLING.get(offer, offer) for offer in OFFERS)
+# A country line's groups (flag, name, code, offers) -> the Availability they
+# give, for lines that passed every check (a refused line is never kept).
+_KNOWN: dict[tuple[str, str, str, str], Availability] = {}
+_KNOWN_MAX = 4096
+
+
+def _checked_country(groups: tuple[str, str, str, str]) -> Availability | None:
+    """The Availability of a country line's groups, or None when a value or
+    the flag is refused (then the visitor's slow path says where and why)."""
+    flag, name, code, offers = groups
+    built = _COUNTRY_OF(code, name, tuple(offers.lower().split()))
+    if built is None or flag != codes.flag_for(built.country_code):
+        return None
+    return built
 
 
 class WhereToWatchVisitor(BaseVisitor):
@@ -37,13 +51,21 @@ class WhereToWatchVisitor(BaseVisitor):
         countries = rule_regex("watch_country").finditer(self.text, node.start, node.end)
         if self.track:
             return [self._country(country, country) for country in countries]
-        # The common case, inlined: the groups by position (flag, name, code, offers).
+        # The common case: a country line seen before (on this page or another)
+        # is the Availability its groups gave then, built and its flag checked
+        # in full; one dict look-up, not a converter and validator per value.
         found = []
-        for country in countries:
-            flag, name, code, offers = country.groups()
-            built = _COUNTRY_OF(code, name, tuple(offers.lower().split()))
-            if built is None or flag != codes.flag_for(built.country_code):
-                built = self._country(country, country).value  # the error, where it stands
+        known = _KNOWN
+        for groups in rule_regex("watch_country").findall(self.text, node.start, node.end):
+            built = known.get(groups)
+            if built is None:
+                built = _checked_country(groups)
+                if built is None:  # the error, where it stands: the block read again
+                    return Items([self._country(country, country).value
+                                  for country in countries])  # fmt: skip
+                if len(known) >= _KNOWN_MAX:  # bounded: a long run sees many pages
+                    known.clear()
+                known[groups] = built
             found.append(built)
         return Items(found)
 

@@ -107,13 +107,17 @@ def _memory_kb(pids: list[int]) -> tuple[int, int]:
     return rss, pss
 
 
-Run = tuple[float, int, int, float]
+# wall s, peak RSS and PSS kB, CPU s of the tree, CPU s of the main process, of each other
+Run = tuple[float, int, int, float, float, tuple[float, ...]]
+BUSY = 0.5  # CPU seconds from which a process of the tree is shown on its own (the workers)
 
 
 def run(pages: Path, out: Path, jobs: int, src: str | None = None, output: str = "dir") -> Run:
-    """Wall seconds, peak summed RSS and PSS (kB) and CPU seconds (the process
-    tree's user + system) of one conversion (of the package in the source
-    folder `src`, if given), to a folder (`output` "dir") or a JSONL file.
+    """Wall seconds, peak summed RSS and PSS (kB), CPU seconds (the process
+    tree's user + system), those of the main process and of each other busy
+    process (the workers, from their last /proc sample) of one conversion (of
+    the package in the source folder `src`, if given), to a folder (`output`
+    "dir") or a JSONL file.
 
     `out` must not exist: removing an earlier run's files just before would
     slow this one down.  On ext4 without a journal (this machine) a new inode
@@ -148,8 +152,12 @@ def run(pages: Path, out: Path, jobs: int, src: str | None = None, output: str =
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
     # wait4 counts only the descendants that were reaped; the samples miss the last moments
-    sampled = sum(ticks.values()) / os.sysconf("SC_CLK_TCK")
-    return elapsed, peak_rss, peak_pss, max(usage.ru_utime + usage.ru_stime, sampled)
+    tick = os.sysconf("SC_CLK_TCK")
+    sampled = sum(ticks.values()) / tick
+    main_cpu = ticks.get(process.pid, 0) / tick
+    others = tuple(sorted((t / tick for p, t in ticks.items() if p != process.pid), reverse=True))
+    cpu = max(usage.ru_utime + usage.ru_stime, sampled)
+    return elapsed, peak_rss, peak_pss, cpu, main_cpu, tuple(t for t in others if t >= BUSY)
 
 
 def main() -> None:
@@ -169,7 +177,8 @@ def main() -> None:
 
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     print(f"{'pages':>6} {'-j':>3} {'out':>5} {'seconds':>8} {'pages/s':>8} {'speed-up':>8} "
-          f"{'CPU us/page':>11} {'CPU ratio':>9} {'RSS MB':>7} {'PSS MB':>7}  src")  # fmt: skip
+          f"{'CPU us/page':>11} {'CPU ratio':>9} {'RSS MB':>7} {'PSS MB':>7} "
+          f"{'main us':>7} {'workers us/page':>15}  src")  # fmt: skip
     numbers = itertools.count()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as scratch:
         for count in [0] if args.pages else args.counts:
@@ -189,10 +198,15 @@ def main() -> None:
                         runs[src, output].append(run(pages, out, jobs, src, output))
                 first_cpu: dict[str | None, float] = {}
                 for (src, output), done in runs.items():
-                    seconds = min(seconds for seconds, _, _, _ in done)
-                    rss = max(rss for _, rss, _, _ in done)
-                    pss = max(pss for _, _, pss, _ in done)
-                    cpu = statistics.median(cpu for _, _, _, cpu in done) / count * 1e6
+                    seconds = min(r[0] for r in done)
+                    rss = max(r[1] for r in done)
+                    pss = max(r[2] for r in done)
+                    cpu = statistics.median(r[3] for r in done) / count * 1e6
+                    main_cpu = statistics.median(r[4] for r in done) / count * 1e6
+                    workers = "/".join(
+                        f"{statistics.median(w) / count * 1e6:.0f}"
+                        for w in zip(*(r[5] for r in done), strict=False)
+                    ) or "-"
                     first_cpu.setdefault(src, cpu)
                     rate = count / seconds
                     base.setdefault((src, output), rate)
@@ -200,7 +214,8 @@ def main() -> None:
                     print(
                         f"{count:6d} {jobs:3d} {output:>5} {seconds:8.2f} {rate:8.0f} "
                         f"{up:7.2f}x {cpu:11.0f} {ratio:8.2f}x "
-                        f"{rss / 1024:7.0f} {pss / 1024:7.0f}  {src or 'installed'}",
+                        f"{rss / 1024:7.0f} {pss / 1024:7.0f} {main_cpu:7.0f} {workers:>15}  "
+                        f"{src or 'installed'}  (load {os.getloadavg()[0]:.2f})",
                         flush=True,
                     )
             if not args.pages:

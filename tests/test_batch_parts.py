@@ -82,7 +82,7 @@ def test_the_worker_produces_only_what_the_sinks_need(tmp_path: Path) -> None:
     both = convert_page(job, None, needs=frozenset({TEXT, RECORD}))
     assert text.record is None and record.text is None
     assert text.text is not None and json.loads(text.text) == record.record
-    assert both.text is not None and both.text.count("\n") == 1  # indent None: one row
+    assert both.text is not None and both.text.count(b"\n") == 1  # indent None: one row
     assert json.loads(both.text) == both.record == record.record
     assert record.record is not None
     assert record.record.pop("source") == {"path": str(REFERENCE), "sha256": record.sha256}
@@ -93,7 +93,7 @@ def test_the_worker_produces_only_what_the_sinks_need(tmp_path: Path) -> None:
     target = tmp_path / "out" / "llv.json"
     written = convert_page(Job(job.page, output=str(target)), 2, needs=frozenset())
     assert written.ok and written.text is None and written.record is None
-    assert target.read_text(encoding="utf-8") == text.text
+    assert target.read_bytes() == text.text
 
 
 def test_a_failed_page_carries_the_sha256_of_its_bytes_when_it_could_be_read() -> None:
@@ -154,7 +154,7 @@ def test_a_new_sink_plugs_in_beside_the_others(tmp_path: Path, jobs: int) -> Non
     assert [r.path for r in results] == [page.path for page in pages]
     texts = [r.text for r in results if r.ok]
     records = [r.record for r in results if r.ok]
-    assert rows.getvalue() == "".join(t for t in texts if t is not None)
+    assert rows.getvalue().encode() == b"".join(t for t in texts if t is not None)
     assert [json.loads(t) for t in texts if t is not None] == records  # both from one export
     failed = [r for r in results if not r.ok]
     assert [r.path for r in failed] == [str(BAD)]
@@ -181,7 +181,7 @@ def test_json_files_plan_names_resumes_and_sweeps(tmp_path: Path) -> None:
     (out / "sub").mkdir()
     (out / "sub" / ".c.json.filmparse-0123abcd.tmp").write_text("{", encoding="utf-8")
     resumed = JsonFiles(str(out), skip_existing=True)
-    assert [job.kept for job in resumed.plan(pages)] == ["", None, None]
+    assert [job.kept for job in resumed.plan(pages)] == [b"", None, None]
     assert resumed.sweep() == 1
     assert sorted(p.name for p in out.rglob("*")) == ["heat.json", "sub"]
 
@@ -194,10 +194,10 @@ def test_jsonl_resume_keeps_the_rows_of_the_earlier_run(tmp_path: Path) -> None:
     pages = [Page(name, name) for name in ("a.txt", "b.txt", "c.txt", "d.txt")]
     jobs = list(sink.plan(pages))
     assert [job.kept is not None for job in jobs] == [True, False, True, False]
-    assert jobs[0].kept == json.dumps(earlier[0]) + "\n"
+    assert jobs[0].kept == (json.dumps(earlier[0]) + "\n").encode()
     sink.open()
     sink.write(PageResult("a.txt", text=jobs[0].kept, skipped=True))
-    sink.write(PageResult("b.txt", text='{"b": 1}\n'))
+    sink.write(PageResult("b.txt", text=b'{"b": 1}\n'))
     assert rows.read_text(encoding="utf-8").count("\n") == 2  # untouched until commit
     sink.abort()
     assert rows.read_text(encoding="utf-8").count("\n") == 2

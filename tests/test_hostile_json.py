@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import filmparse
 from conftest import FIXTURES
-from filmparse.export import JSONTextError, loads, read_jsonl
+from filmparse.export import JSONTextError, loads, orjson_text, read_jsonl
 from filmparse.schema import INT64_MAX, SchemaError, check, is_valid, problems, schema_errors
 
 VALID = sorted((FIXTURES / "valid").glob("*.txt"))
@@ -196,6 +196,32 @@ def test_hostile_values_anywhere_get_a_schema_error_with_a_path(
     else:
         assert not found
         assert filmparse.from_dict(orjson.loads(filmparse.to_json(film))) == film
+
+
+@given(data=st.data())
+def test_the_check_given_orjson_s_text_answers_as_the_check_alone(
+    export: dict[str, Any], data: st.DataObject
+) -> None:
+    # The batch worker hands check() the text it writes (orjson's, any indent) in
+    # place of the one is_valid would write to prove the data is JSON.
+    target: Any = export
+    path: list[Any] = []
+    while isinstance(target, dict | list) and target and data.draw(st.booleans()):
+        part = data.draw(st.sampled_from(sorted(target) if isinstance(target, dict) else
+                                         range(len(target))))  # fmt: skip
+        path.append(part)
+        target = target[part]
+    mutated = _put(export, tuple(path), data.draw(_hostile)) if path else data.draw(_hostile)
+    alone = problems(mutated)
+    for indent in (None, 2):
+        encoded = orjson_text(mutated, indent, newline=True)
+        assert is_valid(mutated, encoded=encoded) == (alone == [])
+        assert problems(mutated, encoded=encoded) == alone
+        if alone:
+            with pytest.raises(SchemaError):
+                check(mutated, encoded=encoded)
+        else:
+            check(mutated, encoded=encoded)
 
 
 # One JSON text reader: strict, typed errors with line and column.

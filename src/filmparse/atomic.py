@@ -21,7 +21,7 @@ import os
 import re
 from contextlib import suppress
 from types import TracebackType
-from typing import TextIO
+from typing import BinaryIO
 
 try:
     import fcntl
@@ -86,14 +86,16 @@ def _open_temp(target: str) -> tuple[int, str]:
             made_folder = True
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write `text` (UTF-8) to `path` via a temporary file and a rename.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write `text` (bytes as they are, a str as UTF-8) to `path` via a
+    temporary file and a rename.
 
     The one-page-per-file output calls this for every page: it writes the
-    encoded bytes straight to the descriptor (no text file object: no fstat,
-    isatty and seek calls per file), six system calls in all.
+    bytes straight to the descriptor (no file object: no fstat, isatty and
+    seek calls per file), six system calls in all.
     """
-    data = text.encode("utf-8")  # before the temp file: an unencodable text leaves none
+    # before the temp file: an unencodable text leaves none
+    data = text.encode("utf-8") if isinstance(text, str) else text
     target = os.fspath(path)
     fd, temp = _open_temp(target)
     try:
@@ -114,7 +116,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 class AtomicFile:
-    """A text file written under a temporary name and renamed into place.
+    """A file written under a temporary name and renamed into place: bytes as
+    they are, text as UTF-8.
 
     As a context manager it commits on success and discards on an exception.
     ``commit()`` renames the file into place; ``discard()`` removes it.
@@ -124,14 +127,14 @@ class AtomicFile:
         self.path = os.fspath(path)
         fd, self.temp = _open_temp(self.path)
         try:
-            self._handle: TextIO = open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            self._handle: BinaryIO = open(fd, "wb")  # noqa: SIM115
         except BaseException:
             os.close(fd)
             os.unlink(self.temp)
             raise
 
-    def write(self, text: str) -> None:
-        self._handle.write(text)
+    def write(self, text: str | bytes) -> None:
+        self._handle.write(text.encode("utf-8") if isinstance(text, str) else text)
 
     def commit(self) -> None:
         try:

@@ -236,16 +236,19 @@ def _fast_validator() -> Any:
     return jsonschema_rs.validator_for(json_schema(), validate_formats=True)
 
 
-def is_valid(data: Any) -> bool:
+def is_valid(data: Any, *, encoded: bytes | None = None) -> bool:
     """Whether `data` satisfies the schema (the fast validator).
 
     orjson's writer, in native code like jsonschema_rs, first refuses what is
     no JSON value: keys that are not text, lone surrogates, integers beyond
     64 bits (jsonschema_rs takes 10**5000 for any number) and nesting past
-    255 levels; jsonschema_rs refuses NaN and the infinities.
+    255 levels; jsonschema_rs refuses NaN and the infinities.  `encoded`:
+    orjson's text of `data` (any options), when the caller wrote it anyway:
+    it proves the same, so it is not written again.
     """
     try:
-        orjson.dumps(data)
+        if encoded is None:
+            orjson.dumps(data)
         return bool(_fast_validator().is_valid(data))
     except (TypeError, ValueError, RecursionError):  # orjson.JSONEncodeError is a TypeError
         return False
@@ -262,17 +265,19 @@ class SchemaError(Error):
         super().__init__("\n".join(f"{path}: {message}" for path, message in problems))
 
 
-def problems(data: Any) -> list[tuple[str, str]]:
+def problems(data: Any, *, encoded: bytes | None = None) -> list[tuple[str, str]]:
     """Every (json path, message) where `data` breaks the schema; [] when it fits.
 
-    The fast validator answers; only a bad value pays for the messages."""
-    if is_valid(data):
+    The fast validator answers; only a bad value pays for the messages.
+    `encoded`: see ``is_valid``."""
+    if is_valid(data, encoded=encoded):
         return []
     return list(schema_errors(data)) or [("$", "does not match the schema")]
 
 
-def check(data: Any) -> None:
-    """Raise SchemaError naming every problem unless `data` fits the schema."""
-    found = problems(data)
+def check(data: Any, *, encoded: bytes | None = None) -> None:
+    """Raise SchemaError naming every problem unless `data` fits the schema.
+    `encoded`: orjson's text of `data`, if the caller has it (see ``is_valid``)."""
+    found = problems(data, encoded=encoded)
     if found:
         raise SchemaError(found)

@@ -103,13 +103,15 @@ class PartitionReport:
     failure_codes: tuple[tuple[str, int], ...] = ()
 
 
-def put(url: str, text: str, storage_options: dict[str, Any] | None) -> None:
-    """Write `text` at `url` atomically: temp + rename locally, one PUT elsewhere."""
+def put(url: str, text: str | bytes, storage_options: dict[str, Any] | None) -> None:
+    """Write `text` (a str as UTF-8) at `url` atomically: temp + rename locally,
+    one PUT elsewhere."""
     fs, path = url_to_fs(url, storage_options)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if "file" in _protocols(fs):
-        write_atomic(path, text)
+        write_atomic(path, data)
     else:
-        fs.pipe_file(path, text.encode("utf-8"))
+        fs.pipe_file(path, data)
 
 
 def _protocols(fs: Any) -> tuple[str, ...]:
@@ -125,7 +127,7 @@ class _LinesPart:
     def __init__(self, url: str, storage_options: dict[str, Any] | None) -> None:
         self.url = url
         self.rows = 0
-        self._lines: list[str] = []
+        self._lines: list[bytes] = []
         self._options = storage_options
 
     def open(self) -> None:
@@ -136,11 +138,11 @@ class _LinesPart:
         self._lines.extend(lines)
         self.rows += len(lines)
 
-    def lines(self, result: PageResult) -> list[str]:
+    def lines(self, result: PageResult) -> list[bytes]:
         raise NotImplementedError
 
     def commit(self) -> None:
-        put(self.url, "".join(self._lines), self._options)
+        put(self.url, b"".join(self._lines), self._options)
         self._lines = []
 
     def abort(self) -> None:
@@ -153,7 +155,7 @@ class _LinesPart:
 class JsonlPart(_LinesPart):
     """The rows of ``--jsonl``: one film per line, the failed pages left out."""
 
-    def lines(self, result: PageResult) -> list[str]:
+    def lines(self, result: PageResult) -> list[bytes]:
         return [result.text] if result.ok and result.text is not None else []
 
 
@@ -162,11 +164,11 @@ class ErrorsPart(_LinesPart):
 
     needs = frozenset()
 
-    def lines(self, result: PageResult) -> list[str]:
+    def lines(self, result: PageResult) -> list[bytes]:
         rows = [warning_record(result.path, diagnostic) for diagnostic in result.diagnostics]
         if result.error is not None:
             rows.append(error_record(result.path, result.error))
-        return rows
+        return [row.encode("utf-8") for row in rows]
 
 
 class ParquetPart:

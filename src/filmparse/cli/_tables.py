@@ -39,7 +39,7 @@ def _parquet(args: argparse.Namespace, usage: argparse.ArgumentParser) -> Sink:
             # After open(): the parts a killed run left half-written are gone.
             done = done_paths(self.folder) if self.skip_existing else set()
             for page in pages:
-                yield Job(page, kept="") if page.path in done else Job(page)
+                yield Job(page, kept=b"") if page.path in done else Job(page)
 
     if not args.skip_existing and parts(args.parquet)[0]:
         usage.error(

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Iterable
 from functools import partial
+from typing import Any
 
 from ..atomic import write_atomic
 from ..diagnostics import FATAL_CODES, Diagnostic
 from ..errors import FilmParseError, Problem
-from ..export import dumps, to_dict
+from ..export import dumps_bytes, orjson_text, to_dict
 from ..models import Film
 from ..parser import parse_bytes
 from ..schema import SchemaError, check
@@ -107,8 +108,7 @@ def convert_page(
             return PageResult(path, sha256, error=error, diagnostics=film.diagnostics)
         record = to_dict(film)
         record["source"] = {"path": path, "sha256": sha256}
-        check(record)
-        text = dumps(record, indent) + "\n" if job.output is not None or TEXT in needs else None
+        text = _checked_text(record, indent, job.output is not None or TEXT in needs)
     except FilmParseError as exc:
         return PageResult(path, sha256, error=exc.with_path(path))
     except SchemaError as exc:  # a bug: the export must fit its own schema
@@ -140,6 +140,18 @@ def convert_page(
         text=text,
         diagnostics=film.diagnostics,
     )
+
+
+def _checked_text(record: dict[str, Any], indent: int | None, wanted: bool) -> bytes | None:
+    """The export's '\\n'-ended JSON text (UTF-8) if `wanted`, once the record is
+    checked against the schema (SchemaError if not).  orjson's text is the proof
+    ``schema.is_valid`` needs that the record is JSON at all: written once, not
+    twice; json's text (another indent) proves nothing, so the check writes its own."""
+    text = orjson_text(record, indent, newline=True) if wanted else None
+    check(record, encoded=text)
+    if wanted and text is None:
+        text = dumps_bytes(record, indent, newline=True)
+    return text
 
 
 def failed_on(

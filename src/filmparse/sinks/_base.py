@@ -44,7 +44,9 @@ class PageResult:
     ``sha256``: SHA-256 hex of the page's (decompressed) bytes, the tables'
     ``page_id``; None when the page could not be read.
     ``record``: the export (``to_dict`` plus ``source``), when a sink needs it.
-    ``text``: the same export as JSON text ('\\n'-ended), when a sink needs it.
+    ``text``: the same export as JSON text ('\\n'-ended), when a sink needs it,
+    as UTF-8 bytes: orjson writes bytes and the outputs write bytes, so it is
+    never decoded to ``str`` (nor pickled back from the worker as one).
     ``error``: why the page failed (then ``record`` and ``text`` are None).
     ``diagnostics``: the warnings of a lenient parse.
     ``skipped``: already converted by an earlier run (resuming).
@@ -55,7 +57,7 @@ class PageResult:
     path: str
     sha256: str | None = None
     record: dict[str, Any] | None = None
-    text: str | None = None
+    text: bytes | None = None
     error: FilmParseError | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     skipped: bool = False
@@ -72,13 +74,13 @@ class Job:
 
     ``output``: the file the worker writes the page's JSON text to (one file
     per page, written where the page is converted), or None.  ``kept``: the
-    page is already converted (resuming); its earlier row, or '' when it
-    lives in a file.
+    page is already converted (resuming); its earlier row (UTF-8 bytes), or
+    b'' when it lives in a file.
     """
 
     page: Page
     output: str | None = None
-    kept: str | None = None
+    kept: bytes | None = None
 
 
 class Sink(Protocol):

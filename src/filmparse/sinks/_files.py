@@ -44,7 +44,7 @@ class JsonFiles:
             target = output_path(self.folder, name)
             if name != page.name and self._renamed is not None:
                 self._renamed(page, output_path(self.folder, page.name), target)
-            kept = "" if self._skip_existing and os.path.exists(target) else None
+            kept = b"" if self._skip_existing and os.path.exists(target) else None
             yield Job(page, target, kept)
 
     def write(self, result: PageResult) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Generator, Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from ..sources import Page, source_path
 from ._base import TEXT, Job, PageResult
@@ -22,7 +22,7 @@ class JsonText(TextOutput):
 
     needs = frozenset({TEXT})
 
-    def __init__(self, target: str | TextIO, *, resume: bool = False) -> None:
+    def __init__(self, target: str | TextIO | BinaryIO, *, resume: bool = False) -> None:
         super().__init__(target)
         self._previous = previous_rows(self.path if resume else None)
 
@@ -55,20 +55,24 @@ class JsonText(TextOutput):
         super().abort()
 
 
-def previous_rows(path: str | None) -> Generator[tuple[str, str], None, None]:
-    """(source path, row) of each row of an earlier JSONL output, while they parse."""
+def previous_rows(path: str | None) -> Generator[tuple[str, bytes], None, None]:
+    """(source path, row as UTF-8 bytes) of each row of an earlier JSONL output,
+    while they parse.  Read as bytes, as they are written back: a row that is no
+    UTF-8 ends the rows kept, as one that is no JSON does; a row ended by CRLF
+    (an editor's) is kept ended by '\\n', as this run would write it."""
     if path is None:
         return
     try:
-        handle = open(path, encoding="utf-8")  # noqa: SIM115
+        handle = open(path, "rb")  # noqa: SIM115
     except FileNotFoundError:
         return
     with handle:
         for row in handle:
             try:
-                source: Any = json.loads(row)["source"]["path"]
+                # decoded first: json.loads would take bytes for UTF-16 or UTF-32 too
+                source: Any = json.loads(row.decode("utf-8"))["source"]["path"]
             except (ValueError, KeyError, TypeError):
                 return
-            if not isinstance(source, str) or not row.endswith("\n"):
+            if not isinstance(source, str) or not row.endswith(b"\n"):
                 return
-            yield source, row
+            yield source, (row[:-2] + b"\n" if row.endswith(b"\r\n") else row)

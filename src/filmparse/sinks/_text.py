@@ -1,11 +1,17 @@
-"""What the text sinks share: one output, a file written whole at commit, or a stream."""
+"""What the text sinks share: one output, a file written whole at commit, or a stream.
+
+Text goes out as UTF-8 bytes: the JSON rows come from the workers as bytes
+(orjson's own), so they are written as they are, to a binary file or to a
+stream's binary buffer (stdout's), never decoded to ``str`` and encoded again.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
-from typing import TextIO
+from typing import BinaryIO, TextIO, cast
 
 from ..atomic import AtomicFile, OutputBusyError, live_writer, sweep_temps
 
@@ -15,13 +21,17 @@ STDOUT = "<stdout>"
 
 class TextOutput:
     """A text output: a file (written under a temporary name, renamed into place
-    by ``commit``, removed by ``abort``) or a stream such as stdout (flushed)."""
+    by ``commit``, removed by ``abort``) or a stream such as stdout (flushed).
 
-    def __init__(self, target: str | TextIO) -> None:
+    ``emit`` takes bytes (written as they are) or a str (as UTF-8).  A text
+    stream is written through its binary ``buffer`` once what was written to it
+    as text is flushed; one without a buffer (``io.StringIO``) gets text."""
+
+    def __init__(self, target: str | TextIO | BinaryIO) -> None:
         self.path = target if isinstance(target, str) else None
-        self._stream = None if isinstance(target, str) else target
+        self._stream = None if isinstance(target, str) else _binary(target)
         self._file: AtomicFile | None = None
-        self._special: TextIO | None = None  # a device or FIFO named as the output
+        self._special: BinaryIO | None = None  # a device or FIFO named as the output
 
     def open(self) -> None:
         """Start the file; OutputBusyError if another live run is writing it too
@@ -30,7 +40,7 @@ class TextOutput:
             # /dev/null, /dev/stdout, a FIFO: written straight to.  A rename
             # would replace the device or pipe with a regular file.
             try:
-                self._special = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+                self._special = open(self.path, "wb")  # noqa: SIM115
             except OSError as exc:
                 raise self._named(exc) from None
             self._stream = self._special
@@ -43,17 +53,18 @@ class TextOutput:
                 raise OutputBusyError(self.path, writer)
 
     @property
-    def out(self) -> TextIO | AtomicFile:
-        """Where text goes; a file sink's only after ``open``."""
+    def out(self) -> BinaryIO | AtomicFile | _Decoded:
+        """Where the bytes go; a file sink's only after ``open``."""
         if self._file is not None:
             return self._file
         assert self._stream is not None, "open() the sink before writing to it"
         return self._stream
 
-    def emit(self, text: str) -> None:
-        """Write `text`; an OSError names this output (``STDOUT`` for a stream)."""
+    def emit(self, text: bytes | str) -> None:
+        """Write `text` (a str as UTF-8); an OSError names this output (``STDOUT``
+        for a stream)."""
         try:
-            self.out.write(text)
+            self.out.write(text.encode("utf-8") if isinstance(text, str) else text)
         except OSError as exc:
             raise self._named(exc) from None
 
@@ -95,3 +106,28 @@ def _is_special(path: str) -> bool:
     except OSError:
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+class _Decoded:
+    """A text stream with no binary buffer (``io.StringIO``), written bytes."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> None:
+        self._stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def _binary(stream: TextIO | BinaryIO) -> BinaryIO | _Decoded:
+    """Where the bytes for `stream` go: itself if binary, else its buffer, the
+    text already written to it flushed first so that it stays in front."""
+    if isinstance(stream, io.BufferedIOBase | io.RawIOBase):
+        return cast(BinaryIO, stream)
+    buffer: BinaryIO | None = getattr(stream, "buffer", None)
+    if buffer is None:
+        return _Decoded(cast(TextIO, stream))
+    stream.flush()
+    return buffer

@@ -23,7 +23,7 @@ Strict mode refuses what no page holds: bytes that are not UTF-8, control
 characters other than tab and LF (NUL bytes: binary data), lone surrogates,
 mojibake.  Lenient mode (a `diagnostics` list given) repairs each instead and
 records a Diagnostic: Windows-1252 (or Latin-1) decoding, characters removed
-or replaced by U+FFFD, mixed-script words folded, mojibake fixed.
+or replaced by U+FFFD, mojibake fixed.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def _clean(text: str, diagnostics: list[Diagnostic] | None, *, check: bool) -> s
         data = text.encode("utf-8", "surrogatepass")  # left by a repair: kept, as before
     marks = data.translate(_CLASSES)
     starts, ends = _unusual_lines(marks)
-    rows = b"\n".join([data[start:end] for start, end in zip(starts, ends, strict=True)])
+    rows = b"\n".join(map(data.__getitem__, map(slice, starts, ends)))
     # The unusual characters of each unusual line, one line of them a line.
     odd = rows.translate(None, _PRINTABLE_OR_TAB).decode("utf-8", "surrogatepass")
     if check and (
@@ -282,6 +282,8 @@ def _blank_ends(marks: bytes, edits: dict[int, tuple[int, bool]]) -> bool:
     """Add the lines that end in spaces or tabs to `edits` (the steps do not
     apply to them unless already there); True, adding none, if they are many."""
     found: dict[int, tuple[int, bool]] = {}
+    if not _BLANK_END.search(marks) and not marks.endswith(b" "):
+        return False
     for hit in _BLANK_END.finditer(marks):
         if len(found) == _MANY_BLANK_ENDS:
             return True
@@ -297,11 +299,13 @@ def _blank_ends(marks: bytes, edits: dict[int, tuple[int, bool]]) -> bool:
 def _joined(parts: list[str], tail: str) -> str:
     """`parts` and `tail` joined, with a final LF unless they end with one
     (the text's start when nothing was rewritten: `tail` is then the text)."""
+    if not parts:
+        return tail if tail.endswith("\n") else tail + "\n"
     pieces = [*parts, tail]
     last = next((piece for piece in reversed(pieces) if piece), "")
     if not last.endswith("\n"):
         pieces.append("\n")
-    return pieces[0] if len(pieces) == 1 else "".join(pieces)
+    return "".join(pieces)
 
 
 def _clean_line(line: str) -> str:

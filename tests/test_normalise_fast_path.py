@@ -73,6 +73,20 @@ _LINED_TEXTS = st.lists(_LINE.map("".join), max_size=150).map("\n".join) | st.li
 ).map(lambda lines: "".join(line + "\n" for line in lines))
 
 
+# Pages of a few kinds of line repeated, most needing a step (over _MANY_LINES
+# of them, the full path cleans them as one block), some cleaned to nothing.
+_STEP_LINE = st.tuples(
+    st.sampled_from(["e\u0301", "P\u0443 x", "a\u00a0 b", "\u3000", "x\u200b", "\u0391b", "Cast",
+                     "c\u0327 \u1100\u1161", "\U0001f1e6\U0001f1f9 Au", "\u00e9", "\u200e"]),
+    st.sampled_from(["", " ", "\t", "\u00a0"]),
+)  # fmt: skip
+_DENSE_TEXTS = (
+    st.lists(_STEP_LINE.map("".join), min_size=1, max_size=4)
+    .flatmap(lambda kinds: st.lists(st.sampled_from(kinds), min_size=30, max_size=120))
+    .map("\n".join)
+)
+
+
 def _outcome(text: str, diagnostics: list[Diagnostic] | None) -> object:
     try:
         return normalise(text, diagnostics)
@@ -119,13 +133,14 @@ def _oracle(text: str, diagnostics: list[Diagnostic] | None) -> object:
         return ("error", exc.line, exc.column, exc.code, str(exc))
 
 
-@given(_UNUSUAL_TEXTS | _TEXTS | _PIECE_TEXTS | _LINED_TEXTS)
+@given(_UNUSUAL_TEXTS | _TEXTS | _PIECE_TEXTS | _LINED_TEXTS | _DENSE_TEXTS)
 @example("a \u200b\u00a0 b\nPусский \u3000\nx")
 @example("Caf\u00c3\u00a9 \u00a0\ne\u0301\u00a0 \n")
 @example("\u00e9\n" + "Cast \n" * 70 + "Heat\t")  # many blank ends: stripped at once
 @example("Cast \n\u00e9 \nHeat\t\nP\u0443 \t")  # a few: each line sliced
 @example("\u00e7\u2019 \U0001f1e6\n<\u0338\nc\u0327 \u1100\u1161\n")
 @example("\u3000")  # a page of one special space: blank
+@example("\n".join(["P\u0443 x", "e\u0301 \u3000", "a\u00a0 b"] * 40))  # cleaned as a block
 @example("\ud800 \n\u00a0")
 def test_normalise_agrees_with_the_line_by_line_oracle(text: str) -> None:
     assert _outcome(text, None) == _oracle(text, None)

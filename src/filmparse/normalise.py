@@ -90,6 +90,10 @@ _BLANK_END = re.compile(rb" \n")
 # Over this many lines with trailing blanks, one split and join beats a
 # search and a slice for each.
 _MANY_BLANK_ENDS = 64
+# Over this many lines to clean, the lines are cleaned as one block, the steps
+# run once on all of them (a page in NFD, each line decomposed, cost 2x main's
+# time line by line).
+_MANY_LINES = 32
 
 
 def decode(data: bytes, diagnostics: list[Diagnostic] | None = None) -> str:
@@ -210,7 +214,12 @@ def _clean(text: str, diagnostics: list[Diagnostic] | None, *, check: bool) -> s
         return data[starts[index] : ends[index]].decode("utf-8", "surrogatepass")
 
     # Byte offset of a line's start -> its end, and whether the steps may change it.
-    edits = {starts[i]: (ends[i], True) for i in _lines_to_clean(odd, line)}
+    todo = sorted(_lines_to_clean(odd, line))
+    edits = {starts[i]: (ends[i], True) for i in todo}
+    cleaned: dict[int, str] = {}
+    if len(todo) > _MANY_LINES:
+        block = _clean_block("\n".join(map(line, todo))).split("\n")
+        cleaned = dict(zip((starts[i] for i in todo), block, strict=True))
     many = _blank_ends(marks, edits)
     parts: list[str] = []
     done = shift = at = 0  # text done; continuation bytes before byte `at`
@@ -222,7 +231,7 @@ def _clean(text: str, diagnostics: list[Diagnostic] | None, *, check: bool) -> s
         last, at = end - shift - inner, end
         shift += inner
         was = text[first:last]
-        new = _clean_line(was) if steps else was
+        new = (cleaned[start] if start in cleaned else _clean_line(was)) if steps else was
         new = new if many else new.rstrip(" \t")
         if new != was:
             parts += (text[done:first], new)
@@ -268,13 +277,22 @@ def _lines_to_clean(odd: str, line: Callable[[int], str]) -> set[int]:
     characters, one line of them a line, `line(i)` is the i-th line."""
     lines = set(_lines_with(_SPECIAL_SPACE, odd))
     if _NFC_SUSPECT.search(odd):
-        suspects = [(i, line(i)) for i in _lines_with(_NFC_SUSPECT, odd)]
-        if not unicodedata.is_normalized("NFC", "\n".join(text for _, text in suspects)):
-            lines.update(i for i, text in suspects if not unicodedata.is_normalized("NFC", text))
+        suspects = _lines_with(_NFC_SUSPECT, odd)
+        if len(suspects) > _MANY_LINES:  # all of them, cleaned as a block
+            lines.update(suspects)
+        else:
+            texts = [line(i) for i in suspects]
+            if not unicodedata.is_normalized("NFC", "\n".join(texts)):
+                lines.update(
+                    i for i, text in zip(suspects, texts, strict=True)
+                    if not unicodedata.is_normalized("NFC", text)
+                )  # fmt: skip
     # A line the steps above leave alone reaches the mixed-script step as it is.
-    for i in _lines_with(_GREEK_CYRILLIC, odd):
-        if i not in lines and _MIXED_SCRIPT.search(line(i)):
-            lines.add(i)
+    scripts = _lines_with(_GREEK_CYRILLIC, odd)
+    if len(scripts) > _MANY_LINES:
+        lines.update(scripts)
+    else:
+        lines.update(i for i in scripts if i not in lines and _MIXED_SCRIPT.search(line(i)))
     return lines
 
 
@@ -306,6 +324,26 @@ def _joined(parts: list[str], tail: str) -> str:
     if not last.endswith("\n"):
         pieces.append("\n")
     return "".join(pieces)
+
+
+def _clean_block(block: str) -> str:
+    """_clean_line on each line of `block` (lines joined by LF), each step
+    once on them all.  None of them joins, splits or reaches across lines:
+    the space runs hold no LF, NFC composes nothing with an LF, a
+    mixed-script word stops at one."""
+    if _SPECIAL_SPACE.search(block):
+        lines = block.split("\n")
+        if "\u00a0" in block or "\u2007" in block or "\u202f" in block:
+            lines = [_SPACE_RUN.sub(_one_space, line) if _NBSP.search(line) else line
+                     for line in lines]  # fmt: skip
+        if _ZERO_WIDTH.search(block):
+            lines = [_ZERO_WIDTH.sub("", line) for line in lines]
+        block = "\n".join(line.rstrip() for line in lines)
+    if not unicodedata.is_normalized("NFC", block):
+        block = unicodedata.normalize("NFC", block)
+    if _MIXED_SCRIPT.search(block):
+        block = _fold_mixed_words(block)
+    return block
 
 
 def _clean_line(line: str) -> str:

@@ -14,7 +14,9 @@ regex_baseline.parse + the same JSON serialisation (orjson, indent 2, as
 to_json does), and the ratios against issue 14's targets: <= 1.6x on the
 reference page, <= 2.5x on the small pages, lenient <= 1.3x strict.  Also
 parse alone, to_json alone and a plain `re` split of the page into sections
-(the floor).  --linear adds the linear-time check of bench_scaling.py
+(the floor), and normalise() alone; --before SRC times another checkout's
+normalise() (SRC its src/ folder, e.g. /work/main/src) in the same rounds.
+--linear adds the linear-time check of bench_scaling.py
 (µs/kB at 1x, 10x, 200x the reference page, gc at its defaults).
 Times are CPU time (time.process_time), so that waiting for a core on the
 shared machine does not count; the load average is printed before and after.
@@ -23,10 +25,12 @@ shared machine does not count; the load average is printed before and after.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import random
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,6 +40,7 @@ import orjson
 
 import filmparse
 from filmparse import Availability, DialogueLine, Review
+from filmparse.normalise import normalise
 from regex_baseline import parse as baseline_parse
 
 PAGE = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "leaving-las-vegas.txt"
@@ -149,11 +154,27 @@ def _each(fn: Callable[[str], object], pages: Sequence[str]) -> Callable[[], obj
     return run
 
 
+def other_normalise(src: str) -> Callable[[str], str]:
+    """normalise() of the filmparse package in the folder `src`, imported under
+    another name beside this one."""
+    name = "filmparse_before"
+    spec = importlib.util.spec_from_file_location(
+        name, Path(src) / "filmparse" / "__init__.py",
+        submodule_search_locations=[str(Path(src) / "filmparse")],
+    )  # fmt: skip
+    assert spec is not None and spec.loader is not None
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    spec.loader.exec_module(package)
+    normalise: Callable[[str], str] = importlib.import_module(f"{name}.normalise").normalise
+    return normalise
+
+
 def _load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def side_by_side(rounds: int, batch: int, count: int, seed: int) -> None:
+def side_by_side(rounds: int, batch: int, count: int, seed: int, before: str | None) -> None:
     text = PAGE.read_text(encoding="utf-8")
     pages = small_pages(count, seed)
     for page in pages:  # the reference is only fair if it reads the same export
@@ -178,7 +199,15 @@ def side_by_side(rounds: int, batch: int, count: int, seed: int) -> None:
         "small: baseline + JSON": _each(baseline_json, pages),
         "small: parse + to_json": _each(strict, pages),
         "small: lenient + to_json": _each(lenient, pages),
+        "reference: normalise alone": lambda: normalise(text),
+        "small: normalise alone": _each(normalise, pages),
     }
+    if before is not None:
+        other = other_normalise(before)
+        for page in [text, *pages]:
+            assert other(page) == normalise(page)
+        cases["reference: normalise (--before)"] = lambda: other(text)
+        cases["small: normalise (--before)"] = _each(other, pages)
     calls = {name: batch if name.startswith("reference") else 1 for name in cases}
     print(_load())
     seconds = interleaved(cases, rounds, calls)
@@ -209,8 +238,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=60, help="generated pages (one round each)")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--linear", action="store_true", help="also the 1x/10x/200x check")
+    parser.add_argument("--before", metavar="SRC", help="also time normalise() of SRC/filmparse")
     args = parser.parse_args()
-    side_by_side(args.rounds, args.batch, args.pages, args.seed)
+    side_by_side(args.rounds, args.batch, args.pages, args.seed, args.before)
     if args.linear:
         from bench_scaling import linearity
 

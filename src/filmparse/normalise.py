@@ -30,17 +30,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
+from . import _normalise_repair as repair
 from .codes import fold_lookalikes
 from .diagnostics import Diagnostic
-from .errors import FilmParseError, line_and_column
+from .errors import FilmParseError
 
 _BOM = "\ufeff"
 # Runs of spaces are matched whole (each character once: a run that holds no
 # non-breaking space is put back as it was), never by a pattern that could
 # rescan a long run of plain spaces from each of its positions.
 _SPACE_RUN = re.compile(r"[ \t\u00a0\u2007\u202f]{2,}|[\u00a0\u2007\u202f]")
-_TRAILING_SPACE = re.compile(" \n")
 _NBSP = re.compile(r"[\u00a0\u2007\u202f]")
 # Other Unicode spaces (ideographic, en/em, line separator, ...): kept inside a
 # line, removed at its end, so that a line of nothing else is blank.
@@ -54,22 +55,45 @@ _SPECIAL_SPACE = re.compile(f"[\u00a0\u2007\u202f{_INVISIBLE}{_ODD_SPACE}]")
 _MIXED_SCRIPT = re.compile(
     r"[\u0370-\u04ff](?<=[A-Za-z][\u0370-\u04ff])|[\u0370-\u04ff](?=[A-Za-z])"
 )
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-# Every step but the line-ending ones is about characters outside printable
-# ASCII, and every step is line-local: one scan finds the lines that hold such
-# characters (46 of the 820 of the reference page) and the steps run on those
-# alone.  A scan of the whole text for each step cost three times as much.
-_UNUSUAL = re.compile(r"[^\t\n -~]")
+_GREEK_CYRILLIC = re.compile("[\u0370-\u04ff]")
+# Characters that take part in no NFC change: not combining, not changed by
+# NFC, not the second of a pair NFC composes (tests/test_normalise_nfc.py
+# checks each one).  A line of these alone is NFC already: the reference page
+# (Cyrillic, flags, quotes) needs no NFC check at all.
+_NFC_INERT = (
+    (0x0000, 0x02FF), (0x0370, 0x0373), (0x0375, 0x037D), (0x037F, 0x0386), (0x0388, 0x0482),
+    (0x0488, 0x052F), (0x05C8, 0x060F), (0x061B, 0x064A), (0x0671, 0x06D5), (0x0E00, 0x0E37),
+    (0x1E00, 0x1F70), (0x2010, 0x205E), (0x20A0, 0x20CF), (0x2100, 0x2125), (0x212C, 0x2328),
+    (0x232B, 0x2ADB), (0x2ADD, 0x2BFF), (0x3040, 0x3098), (0x309B, 0x30FF), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xFF00, 0xFFEF), (0x1F000, 0x1FAFF),
+)  # fmt: skip
+_NFC_SUSPECT = re.compile("[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _NFC_INERT) + "]")
 # The bytes a page that is plain ASCII may hold: printable ASCII, tab, LF.
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
-# UTF-8 read as Windows-1252/Latin-1 turns each multi-byte character into a
-# lead letter (U+00C2-U+00F4) and continuation signs: a cheap test that lets
-# ftfy's slower check (5 ms for the whole reference page) run on few lines.
-_MOJIBAKE_HINT = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
-    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
-    "\u20ac\u2122]"
-)
+_PRINTABLE_OR_TAB = bytes(range(0x20, 0x7F)) + b"\t"
+
+
+def _byte_classes() -> bytes:
+    """A translate table for UTF-8: control characters and the first byte of
+    every multi-byte character to NUL, the bytes that follow it to 0x01, tab
+    to space (both are trailing blanks); printable ASCII and LF as they are."""
+    table = bytearray(256)
+    table[0x20:0x7F] = bytes(range(0x20, 0x7F))
+    table[0x0A], table[0x09] = 0x0A, 0x20
+    table[0x80:0xC0] = b"\x01" * 0x40
+    return bytes(table)
+
+
+_CLASSES = _byte_classes()
+# A literal pattern: the regex engine finds it ~3x faster than bytes.find.
+_BLANK_END = re.compile(rb" \n")
+# Over this many lines with trailing blanks, one split and join beats a
+# search and a slice for each.
+_MANY_BLANK_ENDS = 64
+# Over this many lines to clean, the lines are cleaned as one block, the steps
+# run once on all of them (a page in NFD, each line decomposed, cost 2x main's
+# time line by line).
+_MANY_LINES = 32
 
 
 def decode(data: bytes, diagnostics: list[Diagnostic] | None = None) -> str:
@@ -84,10 +108,10 @@ def decode(data: bytes, diagnostics: list[Diagnostic] | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if diagnostics is not None:
-            return _decode_fallback(data, exc.start, diagnostics)
+            return repair.decode_fallback(data, exc.start, diagnostics)
         start = exc.start
-        line, line_start = _byte_line(data, start)
-        line_end = _LINE_BREAK_BYTES.search(data, start)
+        line, line_start = repair.byte_line(data, start)
+        line_end = repair.LINE_BREAK_BYTES.search(data, start)
         shown = data[line_start : line_end.start() if line_end else len(data)]
         column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
         raise FilmParseError(
@@ -128,35 +152,6 @@ def _line_breaks(text: str) -> str:
     return text
 
 
-def _full_path(text: str, diagnostics: list[Diagnostic] | None) -> str:
-    """Every step, for text with line breaks already made LF."""
-    unusual = _unusual_lines(text)
-    if unusual:
-        # Each step below is line-local, and the lines it concerns are among
-        # the unusual ones: each scans those lines as one block, joined by LF
-        # (a call per line cost more than the scans themselves).
-        block = _block(text, unusual)
-        if _FORBIDDEN.search(block):
-            bad = next(filter(None, (_FORBIDDEN.search(text, *line) for line in unusual)))
-            if diagnostics is None:
-                raise _refusal(text, bad.start())
-            text = _remove_forbidden(text, diagnostics)
-            unusual = _unusual_lines(text)
-            block = _block(text, unusual)
-        if _MOJIBAKE_HINT.search(block):
-            text = _repair_mojibake(text, diagnostics)  # first: it may give spaces to clean
-            unusual = _unusual_lines(text)
-            block = _block(text, unusual)
-        cleaned = _clean_block(block)
-        if cleaned != block:
-            text = _replace_lines(text, unusual, cleaned.split("\n"))
-    # A literal regex search is ~6x faster than `" \n" in text` on a page
-    # that holds an emoji (CPython's substring search on UCS-4 text).
-    if _TRAILING_SPACE.search(text) or ("\t" in text and "\t\n" in text):
-        text = _strip_line_ends(text)
-    return _end(text)
-
-
 def _strip_line_ends(text: str) -> str:
     return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
 
@@ -168,45 +163,177 @@ def _end(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def _unusual_lines(text: str) -> list[tuple[int, int]]:
-    """Start and end offsets of the lines holding a character outside printable ASCII."""
-    lines: list[tuple[int, int]] = []
-    hit = _UNUSUAL.search(text)
+def _full_path(text: str, diagnostics: list[Diagnostic] | None) -> str:
+    """Every step, for text with line breaks already made LF."""
+    return _clean(text, diagnostics, check=True)
+
+
+def _repaired(text: str, diagnostics: list[Diagnostic] | None) -> str:
+    """A page with control characters, lone surrogates or a hint of mojibake:
+    refused or repaired first (strict: the first refusal is raised), then cleaned."""
+    bad = repair.FORBIDDEN.search(text)
+    if bad:
+        if diagnostics is None:
+            raise repair.refusal(text, bad.start())
+        text = repair.remove_forbidden(text, diagnostics)
+    if repair.MOJIBAKE_HINT.search(text):
+        text = repair.repair_mojibake(text, diagnostics)
+    return _clean(text, diagnostics, check=False)
+
+
+def _clean(text: str, diagnostics: list[Diagnostic] | None, *, check: bool) -> str:
+    """Special spaces, NFC and mixed-script words on the lines they concern,
+    blanks at line ends; `check`: a page that needs a repair goes to _repaired.
+
+    Each step is line-local and, but the line ends, concerns characters
+    outside printable ASCII.  One translate of the UTF-8 bytes marks those
+    characters (a regex scan of the str costs ~4x as much: 4 bytes a character
+    once the page holds an emoji), and C-speed searches in the marks find the
+    lines that hold one (46 of the 820 of the reference page).  Those lines'
+    unusual characters alone tell which lines a step may change (2 there), and
+    only those are sliced from the text and rewritten.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        if check:
+            return _repaired(text, diagnostics)
+        data = text.encode("utf-8", "surrogatepass")  # left by a repair: kept, as before
+    marks = data.translate(_CLASSES)
+    starts, ends = _unusual_lines(marks)
+    rows = b"\n".join(map(data.__getitem__, map(slice, starts, ends)))
+    # The unusual characters of each unusual line, one line of them a line.
+    odd = rows.translate(None, _PRINTABLE_OR_TAB).decode("utf-8", "surrogatepass")
+    if check and (
+        repair.FORBIDDEN.search(odd)
+        or (repair.MOJIBAKE_HINT.search(odd) and repair.MOJIBAKE_HINT.search(rows.decode()))
+    ):
+        return _repaired(text, diagnostics)
+
+    def line(index: int) -> str:
+        return data[starts[index] : ends[index]].decode("utf-8", "surrogatepass")
+
+    # Byte offset of a line's start -> its end, and whether the steps may change it.
+    todo = sorted(_lines_to_clean(odd, line))
+    edits = {starts[i]: (ends[i], True) for i in todo}
+    cleaned: dict[int, str] = {}
+    if len(todo) > _MANY_LINES:
+        block = _clean_block("\n".join(map(line, todo))).split("\n")
+        cleaned = dict(zip((starts[i] for i in todo), block, strict=True))
+    many = _blank_ends(marks, edits)
+    parts: list[str] = []
+    done = shift = at = 0  # text done; continuation bytes before byte `at`
+    for start in sorted(edits):
+        end, steps = edits[start]
+        shift += marks.count(1, at, start)
+        first = start - shift
+        inner = marks.count(1, start, end)
+        last, at = end - shift - inner, end
+        shift += inner
+        was = text[first:last]
+        new = (cleaned[start] if start in cleaned else _clean_line(was)) if steps else was
+        new = new if many else new.rstrip(" \t")
+        if new != was:
+            parts += (text[done:first], new)
+            done = last
+    if many:
+        return _end(_strip_line_ends("".join([*parts, text[done:]])))
+    return _joined(parts, text[done:] if parts else text)
+
+
+def _unusual_lines(marks: bytes) -> tuple[list[int], list[int]]:
+    """Byte offsets of the start and end of each line holding a NUL mark."""
+    starts: list[int] = []
+    ends: list[int] = []
+    find, rfind, size = marks.find, marks.rfind, len(marks)
+    hit = find(0)
+    while hit >= 0:
+        starts.append(rfind(10, 0, hit) + 1)
+        end = find(10, hit)
+        if end < 0:
+            end = size
+        ends.append(end)
+        hit = find(0, end)
+    return starts, ends
+
+
+def _lines_with(pattern: re.Pattern[str], odd: str) -> list[int]:
+    """The indices of the lines of `odd` where `pattern` matches, each once."""
+    found: list[int] = []
+    line = done = 0
+    hit = pattern.search(odd)
     while hit:
-        start = text.rfind("\n", 0, hit.start()) + 1
-        end = text.find("\n", hit.start())
-        end = len(text) if end < 0 else end
-        lines.append((start, end))
-        hit = _UNUSUAL.search(text, end)  # on from the next line
+        line += odd.count("\n", done, hit.start())
+        found.append(line)
+        done = odd.find("\n", hit.start())
+        if done < 0:
+            break
+        hit = pattern.search(odd, done)
+    return found
+
+
+def _lines_to_clean(odd: str, line: Callable[[int], str]) -> set[int]:
+    """The unusual lines _clean_line may change; `odd` holds their unusual
+    characters, one line of them a line, `line(i)` is the i-th line."""
+    lines = set(_lines_with(_SPECIAL_SPACE, odd))
+    if _NFC_SUSPECT.search(odd):
+        suspects = _lines_with(_NFC_SUSPECT, odd)
+        if len(suspects) > _MANY_LINES:  # all of them, cleaned as a block
+            lines.update(suspects)
+        else:
+            texts = [line(i) for i in suspects]
+            if not unicodedata.is_normalized("NFC", "\n".join(texts)):
+                lines.update(
+                    i for i, text in zip(suspects, texts, strict=True)
+                    if not unicodedata.is_normalized("NFC", text)
+                )  # fmt: skip
+    # A line the steps above leave alone reaches the mixed-script step as it is.
+    scripts = _lines_with(_GREEK_CYRILLIC, odd)
+    if len(scripts) > _MANY_LINES:
+        lines.update(scripts)
+    else:
+        lines.update(i for i in scripts if i not in lines and _MIXED_SCRIPT.search(line(i)))
     return lines
 
 
-def _block(text: str, lines: list[tuple[int, int]]) -> str:
-    return "\n".join(text[start:end] for start, end in lines)
+def _blank_ends(marks: bytes, edits: dict[int, tuple[int, bool]]) -> bool:
+    """Add the lines that end in spaces or tabs to `edits` (the steps do not
+    apply to them unless already there); True, adding none, if they are many."""
+    found: dict[int, tuple[int, bool]] = {}
+    if not _BLANK_END.search(marks) and not marks.endswith(b" "):
+        return False
+    for hit in _BLANK_END.finditer(marks):
+        if len(found) == _MANY_BLANK_ENDS:
+            return True
+        end = hit.start() + 1
+        found[marks.rfind(10, 0, end) + 1] = (end, False)
+    if marks.endswith(b" "):
+        found[marks.rfind(10) + 1] = (len(marks), False)
+    for start, edit in found.items():
+        edits.setdefault(start, edit)
+    return False
 
 
-def _replace_lines(text: str, lines: list[tuple[int, int]], new: list[str]) -> str:
-    """`text` with the given lines replaced by `new`, one for one."""
-    parts: list[str] = []
-    done = 0
-    for (start, end), line in zip(lines, new, strict=True):
-        parts += [text[done:start], line]
-        done = end
-    parts.append(text[done:])
-    return "".join(parts)
+def _joined(parts: list[str], tail: str) -> str:
+    """`parts` and `tail` joined, with a final LF unless they end with one
+    (the text's start when nothing was rewritten: `tail` is then the text)."""
+    if not parts:
+        return tail if tail.endswith("\n") else tail + "\n"
+    pieces = [*parts, tail]
+    last = next((piece for piece in reversed(pieces) if piece), "")
+    if not last.endswith("\n"):
+        pieces.append("\n")
+    return "".join(pieces)
 
 
 def _clean_block(block: str) -> str:
-    """Special spaces, NFC, mixed-script words: the steps, in order, on lines
-    joined by LF.  None of them joins, splits or reaches across lines: the
-    space runs hold no LF, NFC composes nothing with an LF, a mixed-script
-    word stops at one.  Each line loses its trailing Unicode spaces (control
-    characters are gone by now), as a line's trailing spaces and tabs go later."""
+    """_clean_line on each line of `block` (lines joined by LF), each step
+    once on them all.  None of them joins, splits or reaches across lines:
+    the space runs hold no LF, NFC composes nothing with an LF, a
+    mixed-script word stops at one."""
     if _SPECIAL_SPACE.search(block):
         lines = block.split("\n")
         if "\u00a0" in block or "\u2007" in block or "\u202f" in block:
-            # Line by line: every plain space may start a run, which costs
-            # the regex ~3 us a line; few lines hold a non-breaking space.
             lines = [_SPACE_RUN.sub(_one_space, line) if _NBSP.search(line) else line
                      for line in lines]  # fmt: skip
         if _ZERO_WIDTH.search(block):
@@ -217,6 +344,20 @@ def _clean_block(block: str) -> str:
     if _MIXED_SCRIPT.search(block):
         block = _fold_mixed_words(block)
     return block
+
+
+def _clean_line(line: str) -> str:
+    """Special spaces, NFC, mixed-script words, in that order, on one line
+    (no control characters left); trailing Unicode spaces go with the first."""
+    if _SPECIAL_SPACE.search(line):
+        if "\u00a0" in line or "\u2007" in line or "\u202f" in line:
+            line = _SPACE_RUN.sub(_one_space, line)
+        line = _ZERO_WIDTH.sub("", line).rstrip()
+    if not unicodedata.is_normalized("NFC", line):
+        line = unicodedata.normalize("NFC", line)
+    if _MIXED_SCRIPT.search(line):
+        line = _fold_mixed_words(line)
+    return line
 
 
 def _fold_mixed_words(text: str) -> str:
@@ -240,124 +381,3 @@ def _fold_mixed_words(text: str) -> str:
 def _one_space(run: re.Match[str]) -> str:
     """A run of spaces holding a non-breaking one becomes one space."""
     return " " if _NBSP.search(run.group()) else run.group()
-
-
-def _printable(line: str) -> str:
-    """A line as an error can show it: surrogates replaced, NUL written as \\0."""
-    return line.encode("utf-8", "replace").decode("utf-8", "replace").replace("\x00", "\\0")
-
-
-def _refusal(text: str, pos: int) -> FilmParseError:
-    line, column, shown = line_and_column(text, pos)
-    char = text[pos]
-    what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
-    return FilmParseError(
-        f"{what} U+{ord(char):04X} (binary data?)",
-        line=line,
-        column=column,
-        section="encoding",
-        expected="printable text",
-        source_line=_printable(shown),
-        code="FP004" if what == "a lone surrogate" else "FP003",
-    )
-
-
-_LINE_BREAK_BYTES = re.compile(rb"\r\n?|\n")
-
-
-def _byte_line(data: bytes, pos: int) -> tuple[int, int]:
-    """The 1-based line of byte `pos` and the offset where that line starts,
-    counting CRLF, lone CR and LF as line breaks, as normalisation does."""
-    line, line_start = 1, 0
-    for brk in _LINE_BREAK_BYTES.finditer(data, 0, pos):
-        line, line_start = line + 1, brk.end()
-    return line, line_start
-
-
-def _decode_fallback(data: bytes, start: int, diagnostics: list[Diagnostic]) -> str:
-    try:
-        text, encoding = data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("latin-1"), "Latin-1"
-    line, line_start = _byte_line(data, start)
-    diagnostics.append(
-        Diagnostic(
-            "FP001",
-            f"byte 0x{data[start]:02x} is not valid UTF-8: the page was read as {encoding}",
-            line,
-            len(text[line_start:start]) + 1,  # one character a byte in either encoding
-            "encoding",
-        )
-    )
-    return text
-
-
-def _remove_forbidden(text: str, diagnostics: list[Diagnostic]) -> str:
-    """Lenient: drop control characters, replace lone surrogates; one diagnostic a line."""
-    lines = text.split("\n")
-    for number, line in enumerate(lines, 1):
-        bad = _FORBIDDEN.search(line)
-        if bad is None:
-            continue
-        surrogate = "\ud800" <= bad.group() <= "\udfff"
-        code, what = ("FP004", "lone surrogate") if surrogate else ("FP003", "control character")
-        count = len(_FORBIDDEN.findall(line))
-        diagnostics.append(
-            Diagnostic(
-                code,
-                f"{count} {what}(s) such as U+{ord(bad.group()):04X} "
-                + ("replaced by U+FFFD" if surrogate else "removed")
-                + " (others on this line likewise)" * (count > 1),
-                number,
-                bad.start() + 1,
-                "encoding",
-            )
-        )
-        lines[number - 1] = _FORBIDDEN.sub(
-            lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", line
-        )
-    return "\n".join(lines)
-
-
-def _repair_mojibake(text: str, diagnostics: list[Diagnostic] | None) -> str:
-    """Lines ftfy finds to be mojibake: refused (strict) or repaired (lenient)."""
-    from ftfy import fix_encoding  # here: ~60 ms of start-up, and few pages need it
-    from ftfy.badness import is_bad
-
-    lines = text.split("\n")
-    changed = False
-    for number, line in enumerate(lines, 1):
-        if not _MOJIBAKE_HINT.search(line) or not is_bad(line):
-            continue
-        fixed = fix_encoding(line)
-        if fixed == line or "\n" in fixed:
-            continue
-        column = next(
-            (i for i, (a, b) in enumerate(zip(line, fixed, strict=False)) if a != b),
-            min(len(line), len(fixed)),
-        )
-        was = line[max(0, column - 10) : column + 20]
-        if diagnostics is None:
-            raise FilmParseError(
-                f"mojibake {was!r}: UTF-8 text that was once decoded as Windows-1252 "
-                f"(it reads {fixed[max(0, column - 10) : column + 20]!r} repaired; "
-                "parse with strict=False to repair it)",
-                line=number,
-                column=column + 1,
-                section="encoding",
-                expected="correctly decoded UTF-8 text",
-                source_line=line,
-                code="FP002",
-            )
-        diagnostics.append(
-            Diagnostic(
-                "FP002",
-                f"mojibake repaired: {was!r} -> {fixed[max(0, column - 10) : column + 20]!r}",
-                number,
-                column + 1,
-                "encoding",
-            )
-        )
-        lines[number - 1] = fixed
-        changed = True
-    return "\n".join(lines) if changed else text

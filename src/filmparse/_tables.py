@@ -299,8 +299,9 @@ class TableBuilder:
         """Every table (empty ones too); then the batch is forgotten.
 
         `encoded_ids`: the child tables' page_id dictionary-encoded (indices
-        into the films rows), for a chunk's rows to cross processes in a third
-        of the bytes; ``decoded_ids`` gives the table of the schema back."""
+        into the films rows), for a chunk's rows to cross processes in fewer
+        bytes (53 -> 33 kB a generated page); ``decoded_ids`` gives the table
+        of the schema back."""
         ids = pa.array(self._films[0], pa.string())
         built = {"films": _from_columns("films", [ids, *self._films[1:]])}
         for layout, columns in zip(_CHILD_LAYOUTS, self._children, strict=True):

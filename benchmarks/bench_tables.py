@@ -2,7 +2,7 @@
 
 Run by hand:
   .venv/bin/python benchmarks/bench_tables.py [--counts 10000 100000] [-j 2 1]
-      [--repeats 3] [--root DIR] [--before OTHER/src] [--library]
+      [--repeats 3] [--root DIR] [--before OTHER/src] [--library | --split N]
 
 Generates N distinct pages once per N (bench_batch's generator: the reference
 page with its title, facts and dialogue order changed; kept under ``--root``
@@ -22,7 +22,11 @@ code (``PYTHONPATH=SRC``), round by round beside this one's.
 Target: Parquet at least as fast as JSONL; peak RSS the same at every N
 (memory flat).  ``--library`` times the library path on one core instead
 (read, parse, export, check, then the JSONL line or the table sink, no
-workers; the table rows built in this process).
+workers; the table rows built in this process).  ``--split N`` times the two
+sides of a run apart, on the first N pages of the first count, in one process
+per code and round (CPU time a page, medians): the worker's (convert the pages
+in the chunks the engine sends, pickle the results) and the main process's
+(unpickle them, write them to the sink).
 """
 
 from __future__ import annotations
@@ -83,6 +87,82 @@ def child(kind: str, pages: str, out: str) -> None:
     elif sink is not None:
         sink.commit()
     print(f"{time.perf_counter() - start:.3f}")
+
+
+def split_child(pages: str, count: int, out: str) -> None:
+    """Print the worker's and the main process's CPU seconds a page for each output."""
+    import pickle
+
+    import filmparse.sinks._parquet  # noqa: F401  (pyarrow loaded before the clock starts)
+    from filmparse.engine import page_worker
+    from filmparse.engine._chunks import MOST_PAGES, chunk_worker
+    from filmparse.engine._pool import MAX_CHUNK
+    from filmparse.sinks import Job
+    from filmparse.sinks._base import RECORD, TEXT
+    from filmparse.sinks._duckdb import DuckDBSink
+    from filmparse.sinks._jsonl import JsonText
+    from filmparse.sinks._parquet import ParquetSink
+    from filmparse.sources import find_pages
+
+    jobs = [Job(page) for page, _ in zip(find_pages([pages]), range(count), strict=False)]
+    text = page_worker(None, needs=frozenset({TEXT}))
+    whole = chunk_worker(page_worker(None, needs=frozenset({RECORD})))
+    def sink(kind: str) -> JsonText | ParquetSink | DuckDBSink:
+        if kind == "jsonl":
+            return JsonText(out)
+        return ParquetSink(out) if kind == "parquet" else DuckDBSink(out)
+
+    def side(kind: str, jobs: list[Job]) -> tuple[float, float, int]:
+        size = MAX_CHUNK if kind == "jsonl" else MOST_PAGES
+        start = time.process_time()
+        blobs = []
+        for first in range(0, len(jobs), size):
+            chunk = jobs[first : first + size]
+            done = [text(job) for job in chunk] if kind == "jsonl" else whole(chunk)
+            blobs.append(pickle.dumps(done))
+        worker = time.process_time() - start
+        output = sink(kind)
+        output.open()
+        start = time.process_time()
+        for blob in blobs:
+            for result in pickle.loads(blob):
+                output.write(result)
+        output.commit()
+        main = time.process_time() - start
+        remove(Path(out))
+        return worker, main, sum(map(len, blobs))
+
+    for kind in FORMATS:  # first uses (pyarrow's, DuckDB's) off the clock
+        side(kind, jobs[:MOST_PAGES])
+    for kind in FORMATS:
+        worker, main, size = side(kind, jobs)
+        print(kind, worker / len(jobs), main / len(jobs), size / len(jobs))
+
+
+def split(args: argparse.Namespace, root: Path, scratch: Path) -> None:
+    codes = [("this", SRC)] + ([("before", args.before)] if args.before else [])
+    pages = root / f"pages-{args.counts[0]}"
+    if not (root / f"pages-{args.counts[0]}.done").exists():
+        raise SystemExit(f"generate the pages first (a run with --counts {args.counts[0]})")
+    print(f"# worker / main CPU a page, {args.split} pages, load average before: {load()}")
+    got: dict[tuple[str, str], list[tuple[float, ...]]] = defaultdict(list)
+    for _ in range(args.repeats):
+        for code, src in codes:
+            command = [sys.executable, __file__, "--split-child", str(pages), str(args.split),
+                       str(scratch / "split.out")]  # fmt: skip
+            lines = subprocess.run(command, env={**os.environ, "PYTHONPATH": src}, text=True,
+                                   capture_output=True, check=True).stdout.split("\n")  # fmt: skip
+            for line in filter(None, lines):
+                kind, *figures = line.split()
+                got[code, kind].append(tuple(map(float, figures)))
+                print(f"# run: {code} {kind}: worker {float(figures[0]) * 1e6:.0f} us, main "
+                      f"{float(figures[1]) * 1e6:.0f} us, load {load()}", flush=True)  # fmt: skip
+    for (code, kind), every in got.items():
+        worker, main, size = (statistics.median(f[i] for f in every) for i in range(3))
+        print(f"{code:>6} {kind:>8}: worker {worker * 1e6:5.0f} us a page, main "
+              f"{main * 1e6:4.0f} us, both {(worker + main) * 1e6:5.0f} us; "
+              f"{size / 1000:.1f} kB a page to the main process")  # fmt: skip
+    print(f"# load average after: {load()}", flush=True)
 
 
 Figures = tuple[float, float, float]  # seconds, main-process CPU seconds, peak RSS MB
@@ -171,15 +251,23 @@ def main() -> None:
     parser.add_argument("--root", type=Path, help="keep the generated pages here for next time")
     parser.add_argument("--before", metavar="SRC", help="also time another checkout's src/")
     parser.add_argument("--library", action="store_true", help="the library path, one core")
+    parser.add_argument("--split", type=int, metavar="N", help="worker / main CPU, N pages")
     parser.add_argument(
         "--child", nargs=3, metavar=("KIND", "PAGES", "OUT"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--split-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return
+    if args.split_child:
+        split_child(args.split_child[0], int(args.split_child[1]), args.split_child[2])
+        return
     with tempfile.TemporaryDirectory(prefix="bench-tables-") as scratch:
-        measure(args, args.root or Path(scratch), Path(scratch))
+        if args.split:
+            split(args, args.root or Path(scratch), Path(scratch))
+        else:
+            measure(args, args.root or Path(scratch), Path(scratch))
 
 
 if __name__ == "__main__":

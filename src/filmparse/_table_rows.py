@@ -18,23 +18,40 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
-from ._tables import TABLE_NAMES, TableBuilder, digest, duplicate_row, to_table
+from ._tables import TABLE_NAMES, TableBuilder, decoded_ids, digest, duplicate_row, to_table
 from .sinks._base import PageResult, Rows
 
 _FILMS, _PROBLEMS = TABLE_NAMES.index("films"), TABLE_NAMES.index("problems")
 
 
-def chunk_rows(results: Iterable[PageResult]) -> Rows:
-    """The rows of every table for `results` (skipped ones have none)."""
-    builder = TableBuilder()
-    for result in results:
+class ChunkRows:
+    """The rows of a chunk's results, added one by one as the worker converts
+    them (so that a result may drop its export at once), then ``rows()``."""
+
+    def __init__(self) -> None:
+        self._builder = TableBuilder()
+
+    def add(self, result: PageResult) -> None:
+        builder = self._builder
         if not result.skipped:
             builder.add(result)
         else:  # no rows: it ends where the page before did
             builder.ends.append(builder.ends[-1] if builder.ends else (0,) * len(TABLE_NAMES))
-    ends = tuple(zip(*builder.ends, strict=True)) if builder.ends else ((),) * len(TABLE_NAMES)
-    tables = builder.tables()
-    return Rows(tuple(_ipc(tables[name]) for name in TABLE_NAMES), ends)
+
+    def rows(self) -> Rows:
+        """Every table's rows so far, as Rows; then they are forgotten."""
+        ends = self._builder.ends
+        by_table = tuple(zip(*ends, strict=True)) if ends else ((),) * len(TABLE_NAMES)
+        tables = self._builder.tables(encoded_ids=True)
+        return Rows(tuple(_ipc(tables[name]) for name in TABLE_NAMES), by_table)
+
+
+def chunk_rows(results: Iterable[PageResult]) -> Rows:
+    """The rows of every table for `results` (skipped ones have none)."""
+    chunk = ChunkRows()
+    for result in results:
+        chunk.add(result)
+    return chunk.rows()
 
 
 def _ipc(table: pa.Table) -> bytes:
@@ -99,7 +116,8 @@ class Batch:
 
     def _slice(self, rows: Rows, start: int, end: int, tables: Iterable[int]) -> None:
         if self._decoded is None or self._decoded[0] is not rows:
-            decoded = [pa.ipc.open_stream(data).read_all() for data in rows.tables]
+            decoded = [decoded_ids(name, pa.ipc.open_stream(data).read_all())
+                       for name, data in zip(TABLE_NAMES, rows.tables, strict=True)]  # fmt: skip
             self._decoded = (rows, decoded)
         for number in tables:
             ends = rows.ends[number]

@@ -12,12 +12,13 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from filmparse import values as v
 from filmparse.grammar import rule_regex
 from filmparse.models import (
+    _MANY_AT_ONCE,
     GRAMMAR_LINES,
     OFFERS,
     Availability,
@@ -229,3 +230,20 @@ def test_the_fast_list_checks_refuse_what_attrs_refuses(
     for check, value in ((dialogue, tuple(items)), (offers_check, tuple(offers))):
         assert isinstance(check, _Each)
         assert _outcome(check, value) == _outcome(check.full, value)
+
+
+@settings(max_examples=25)
+@given(st.data())
+def test_a_block_longer_than_a_slice_builds_as_its_rows_do(data: st.DataObject) -> None:
+    # Rows are built in slices of _MANY_AT_ONCE (for the cache): every slice
+    # counts, and one row in doubt anywhere, in the last slice too, is doubt.
+    size = data.draw(st.integers(_MANY_AT_ONCE + 1, 3 * _MANY_AT_ONCE + 7))
+    rows = [(f"Speaker {n}", f"line {n}") for n in range(size)]
+    bad = data.draw(st.one_of(st.none(), st.integers(0, size - 1)))
+    if bad is not None:
+        rows[bad] = (" ", "no speaker")
+    built = many_from_grammar(DialogueLine)(rows)
+    if bad is None:
+        assert built == [DialogueLine(*row) for row in rows]
+    else:
+        assert built is None

@@ -106,8 +106,8 @@ def convert_page(
         if failing is not None:
             error = failed_on(path, failing, film.diagnostics)
             return PageResult(path, sha256, error=error, diagnostics=film.diagnostics)
-        if job.output is None and needs.isdisjoint((TEXT, RECORD)):  # table rows only
-            # The rows come from the Film itself: a Film's export always fits the
+        if FILM in needs and job.output is None and needs.isdisjoint((TEXT, RECORD)):
+            # Table rows only, from the Film itself: a Film's export always fits the
             # schema (every schema rule is one of the models' validators, see
             # tests/test_tables_films.py), so no export is made nor checked.
             return PageResult(path, sha256, diagnostics=film.diagnostics, film=film)

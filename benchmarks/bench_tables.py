@@ -106,7 +106,11 @@ def split_child(pages: str, count: int, out: str) -> None:
 
     jobs = [Job(page) for page, _ in zip(find_pages([pages]), range(count), strict=False)]
     text = page_worker(None, needs=frozenset({TEXT}))
-    whole = chunk_worker(page_worker(None, needs=frozenset({RECORD})))
+    try:  # the engine's need for table-only runs, where the code has it
+        from filmparse.sinks._base import FILM as rows_from  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        rows_from = RECORD
+    whole = chunk_worker(page_worker(None, needs=frozenset({rows_from})))
     def sink(kind: str) -> JsonText | ParquetSink | DuckDBSink:
         if kind == "jsonl":
             return JsonText(out)

@@ -34,7 +34,7 @@ class ChunkRows:
     def add(self, result: PageResult) -> None:
         builder = self._builder
         if not result.skipped:
-            builder.add(result)
+            builder.add(result, result.film)
         else:  # no rows: it ends where the page before did
             builder.ends.append(builder.ends[-1] if builder.ends else (0,) * len(TABLE_NAMES))
 

@@ -8,8 +8,9 @@ its table with no change to this module; only ``problems`` (errors and
 warnings, not film data) is spelled out.
 
 Rows are built from the export dict (``to_dict`` plus ``source``), the same
-data the JSON output holds (and schema-checked), so the tables and the JSON
-cannot disagree.
+data the JSON output holds (and schema-checked), or, when a run writes no
+JSON, from the Film that export would be made of, by the same field names:
+the tables and the JSON cannot disagree.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import hashlib
 import os
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
-from operator import itemgetter
+from operator import attrgetter, getitem, itemgetter
 from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
@@ -188,14 +189,16 @@ _FILM_INTS = _int_limits(SCHEMAS["films"])
 _ENTRY_INTS = [(layout, ints) for layout in _CHILD_LAYOUTS if (ints := _int_limits(layout.schema))]
 
 
-def _unfit(record: dict[str, Any]) -> str | None:
-    """Why a value of the export does not fit its column (an int beyond its bits), if one."""
-    checks = [(record, _FILM_INTS, "films")]
+def _unfit(data: Any, get: Callable[[Any, str], Any] = getitem) -> str | None:
+    """Why a value does not fit its column (an int beyond its bits), if one: of an
+    export dict (`get` getitem) or of a Film (`get` getattr), the same fields."""
+    checks = [(data, _FILM_INTS, "films")]
     for layout, ints in _ENTRY_INTS:
-        checks += [(entry, ints, layout.name) for entry in record[typing.cast(str, layout.field)]]
-    for data, ints, table in checks:
+        entries = get(data, typing.cast(str, layout.field))
+        checks += [(entry, ints, layout.name) for entry in entries]
+    for values, ints, table in checks:
         for name, low, high in ints:
-            value = data[name]
+            value = get(values, name)
             if value is not None and not low <= value <= high:
                 return f"{name} {value} does not fit the {table} column {name} ({low}..{high})"
     return None
@@ -250,23 +253,33 @@ class TableBuilder:
         #: per page, the rows each table (TABLE_NAMES order) has once it is added
         self.ends: list[tuple[int, ...]] = []
 
-    def add(self, result: PageResult) -> None:
-        self._add(result)
+    def add(self, result: PageResult, film: Film | None = None) -> None:
+        """Add a result's rows: from its record, or from `film` if given (its
+        Film, whose export the record would be: the same rows, without one)."""
+        self._add(result, film)
         rows = self._rows
         self.ends.append((len(self._films[0]), *(len(child[0]) for child in self._children),
                           len(rows["extra_sections"]), len(rows["problems"])))  # fmt: skip
 
-    def _add(self, result: PageResult) -> None:
+    def _add(self, result: PageResult, film: Film | None) -> None:
         self.pages += 1
         page_id, path = result.sha256, result.path or None  # "": a plain Film
         problems = self._rows["problems"]
         problems.extend(_warning_row(page_id, path, d) for d in result.diagnostics)
         if result.error is not None:
             problems.append(_error_row(page_id, path, result.error))
-        record = result.record
-        if record is None:
+        # The export's fields are the Film's attributes, by the same names (to_dict).
+        data: Any
+        get: Callable[[Any, str], Any]
+        entry_get: Callable[[str], Callable[[Any], Any]]
+        if film is not None:
+            data, get, entry_get, extra = film, getattr, attrgetter, film.extra_sections
+        elif result.record is not None:
+            data, get, entry_get = result.record, getitem, itemgetter
+            extra = data.get("extra_sections", {})
+        else:
             return
-        unfit = _unfit(record)
+        unfit = _unfit(data, get)
         if unfit is not None:
             error = page_error(result.path, unfit, section="output", expected="values that fit")
             problems.append(_error_row(page_id, path, error))
@@ -280,10 +293,12 @@ class TableBuilder:
         films[0].append(page_id)
         films[1].append(path)
         for column, key in zip(films[2:], _FILM_KEYS, strict=True):
-            value = record[key]
-            column.append(dt.date.fromisoformat(value) if key in _FILM_DATES and value else value)
+            value = get(data, key)
+            if film is None and key in _FILM_DATES and value:  # the export's ISO text
+                value = dt.date.fromisoformat(value)
+            column.append(value)
         for columns, child in zip(self._children, _CHILD_COLUMNS, strict=True):
-            entries = record[child.field]
+            entries = get(data, child.field)
             if not entries:
                 continue
             columns[0].extend(repeat(len(films[0]) - 1, len(entries)))  # its films row
@@ -292,8 +307,8 @@ class TableBuilder:
                 columns[2].extend(entries)
             else:
                 for column, key in zip(columns[2:], child.keys, strict=True):
-                    column.extend(map(itemgetter(key), entries))
-        self._rows["extra_sections"].extend(_extra_rows(page_id, record.get("extra_sections", {})))
+                    column.extend(map(entry_get(key), entries))
+        self._rows["extra_sections"].extend(_extra_rows(page_id, extra))
 
     def tables(self, *, encoded_ids: bool = False) -> dict[str, pa.Table]:
         """Every table (empty ones too); then the batch is forgotten.

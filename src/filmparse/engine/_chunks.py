@@ -21,7 +21,7 @@ MOST_PAGES = 32  # pages per chunk: the Arrow overhead of a chunk spread over en
 def convert_chunk(
     jobs: list[Job], convert: Callable[[Job], PageResult], *, keep_record: bool = False
 ) -> list[PageResult]:
-    """`convert` (a ``page_worker`` whose needs include the record) for each
+    """`convert` (a ``page_worker`` whose needs include the Film or the record) for each
     job, each result carrying its rows (the chunk's Rows, shared, and its index
     there); the record only if `keep_record`."""
     from .._table_rows import ChunkRows  # pyarrow: loaded by the workers that need it
@@ -33,7 +33,9 @@ def convert_chunk(
         chunk.add(result)
         # Dropped now, not after the chunk: 32 exports held meanwhile (~1,000 dicts
         # each) kept the cyclic collector busy (~0.2-0.5 ms a page, in-process).
-        results.append(result if keep_record else attrs.evolve(result, record=None))
+        if result.film is not None or (result.record is not None and not keep_record):
+            result = attrs.evolve(result, record=result.record if keep_record else None, film=None)
+        results.append(result)
     rows = chunk.rows()
     return [attrs.evolve(result, rows=(rows, index)) for index, result in enumerate(results)]
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 
 from ..sinks import Job, PageResult, Planner, Sink
-from ..sinks._base import RECORD, ROWS
+from ..sinks._base import FILM, RECORD, ROWS
 from ..sources import DEFAULT_MAX_BYTES, Page
 from ._chunks import MOST_PAGES, chunk_worker
 from ._pool import MAX_CHUNK, chunk_size, ordered_map
@@ -49,9 +49,9 @@ def convert_pages(
     that one failing output (a closed stdout, say) costs the others nothing.
     """
     needs = needs_of(sinks)
-    rows = ROWS in needs  # built by the workers from the records, a chunk at a time (_chunks)
+    rows = ROWS in needs  # built by the workers from the Films, a chunk at a time (_chunks)
     work = page_worker(indent, strict=strict, max_bytes=max_bytes, fail_on=fail_on,
-                       needs=needs | {RECORD} if rows else needs,
+                       needs=needs | {FILM} if rows else needs,
                        require_sections=require_sections)  # fmt: skip
     whole = chunk_worker(work, keep_record=RECORD in needs) if rows else None
     results = ordered_map(

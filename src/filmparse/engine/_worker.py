@@ -22,7 +22,7 @@ from ..export import dumps_bytes, orjson_text, to_dict
 from ..models import Film
 from ..parser import parse_bytes
 from ..schema import SchemaError, check
-from ..sinks._base import RECORD, TEXT, Job, PageResult, Sink
+from ..sinks._base import FILM, RECORD, TEXT, Job, PageResult, Sink
 from ..sources import DEFAULT_MAX_BYTES, page_error, read_page, source_path
 
 
@@ -106,6 +106,11 @@ def convert_page(
         if failing is not None:
             error = failed_on(path, failing, film.diagnostics)
             return PageResult(path, sha256, error=error, diagnostics=film.diagnostics)
+        if FILM in needs and job.output is None and needs.isdisjoint((TEXT, RECORD)):
+            # Table rows only, from the Film itself: a Film's export always fits the
+            # schema (every schema rule is one of the models' validators, see
+            # tests/test_tables_films.py), so no export is made nor checked.
+            return PageResult(path, sha256, diagnostics=film.diagnostics, film=film)
         record = to_dict(film)
         record["source"] = {"path": path, "sha256": sha256}
         text = _checked_text(record, indent, job.output is not None or TEXT in needs)
@@ -139,6 +144,7 @@ def convert_page(
         record=record if RECORD in needs else None,
         text=text,
         diagnostics=film.diagnostics,
+        film=film if FILM in needs else None,
     )
 
 

@@ -20,6 +20,9 @@ from ..sources import Page
 
 #: What a sink may need each result to carry (``Sink.needs``).
 TEXT, RECORD, ROWS = "text", "record", "rows"
+#: Not a sink's: the engine asks the worker for each page's Film, to build table
+#: rows from in the worker (``film`` below), never sent to the main process.
+FILM = "film"
 
 
 @frozen
@@ -52,6 +55,8 @@ class PageResult:
     ``skipped``: already converted by an earlier run (resuming).
     ``rows``: the page's table rows, as (its chunk's Rows, its index there),
     when a sink needs them.
+    ``film``: the page's Film, in the worker only (``FILM``): its table rows
+    are built from it, and it is dropped before the result leaves the worker.
     """
 
     path: str
@@ -62,6 +67,7 @@ class PageResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     skipped: bool = False
     rows: tuple[Rows, int] | None = None
+    film: Any = None  # a Film (models imports nothing from sinks, but keep _base light)
 
     @property
     def ok(self) -> bool:

@@ -171,10 +171,8 @@ _hostile = st.recursive(
 )
 
 
-@given(data=st.data())
-def test_hostile_values_anywhere_get_a_schema_error_with_a_path(
-    export: dict[str, Any], data: st.DataObject
-) -> None:
+def _mutated(export: dict[str, Any], data: st.DataObject) -> Any:
+    """The export with a hostile value at a drawn path (or in its place)."""
     target: Any = export
     path: list[Any] = []
     while isinstance(target, dict | list) and target and data.draw(st.booleans()):
@@ -182,7 +180,14 @@ def test_hostile_values_anywhere_get_a_schema_error_with_a_path(
                                          range(len(target))))  # fmt: skip
         path.append(part)
         target = target[part]
-    mutated = _put(export, tuple(path), data.draw(_hostile)) if path else data.draw(_hostile)
+    return _put(export, tuple(path), data.draw(_hostile)) if path else data.draw(_hostile)
+
+
+@given(data=st.data())
+def test_hostile_values_anywhere_get_a_schema_error_with_a_path(
+    export: dict[str, Any], data: st.DataObject
+) -> None:
+    mutated = _mutated(export, data)
     found = list(schema_errors(mutated))
     assert is_valid(mutated) == (found == [])  # the fast check and the messages agree
     if found:
@@ -204,14 +209,7 @@ def test_the_check_given_orjson_s_text_answers_as_the_check_alone(
 ) -> None:
     # The batch worker hands check() the text it writes (orjson's, any indent) in
     # place of the one is_valid would write to prove the data is JSON.
-    target: Any = export
-    path: list[Any] = []
-    while isinstance(target, dict | list) and target and data.draw(st.booleans()):
-        part = data.draw(st.sampled_from(sorted(target) if isinstance(target, dict) else
-                                         range(len(target))))  # fmt: skip
-        path.append(part)
-        target = target[part]
-    mutated = _put(export, tuple(path), data.draw(_hostile)) if path else data.draw(_hostile)
+    mutated = _mutated(export, data)
     alone = problems(mutated)
     for indent in (None, 2):
         encoded = orjson_text(mutated, indent, newline=True)

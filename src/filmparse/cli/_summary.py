@@ -25,7 +25,8 @@ class Tally:
         return self.warning_codes.total()
 
     def add(self, result: PageResult) -> None:
-        self.warning_codes.update(diagnostic.code for diagnostic in result.diagnostics)
+        if result.diagnostics:
+            self.warning_codes.update(diagnostic.code for diagnostic in result.diagnostics)
         if result.error is not None:
             self.failed += 1
             # Strict errors carry a code once errors.py gives FilmParseError one.

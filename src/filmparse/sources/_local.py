@@ -6,10 +6,12 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from operator import attrgetter
 
-from ._page import Page, page_stem
+from ._page import Page, name_stem, page_stem
 
 DEFAULT_GLOB = "*.txt"
+_NAME = attrgetter("name")
 
 
 def find_pages(
@@ -45,9 +47,7 @@ def find_pages(
 
 
 def _unresolvable(entry: os.DirEntry[str]) -> bool:
-    """Whether `entry` is a symbolic link that cannot be followed (a loop, say)."""
-    if not entry.is_symlink():
-        return False
+    """Whether `entry`, a symbolic link, cannot be followed (a loop, say)."""
     try:
         entry.stat()
     except FileNotFoundError:
@@ -76,23 +76,30 @@ def _pages_of(
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = sorted(listing, key=_NAME)
         except OSError:
             yield Page(folder, prefix.rstrip("/") or page_stem(folder))
             continue
         folders: list[tuple[str, str]] = []
+        # The main process lists every page (twice: once to count them), so this
+        # loop is kept lean: each entry's name is looked at once.
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[:1] == ".":
                 continue
+            base = name[:-3] if name[-3:].lower() == ".gz" else name
             if entry.is_dir(follow_symlinks=False):
                 if excluded is None or _identity(entry.path) != excluded:
-                    folders.append((entry.path, f"{prefix}{entry.name}/"))
-            elif _unresolvable(entry):
-                # A link loop (ELOOP) may be a folder or a page: a failed entry, never
-                # a reason to stop the walk or to drop it unseen.
-                yield Page(entry.path, prefix + page_stem(entry.name))
-            elif not entry.is_symlink() or not entry.is_dir():
-                name = entry.name[:-3] if entry.name.lower().endswith(".gz") else entry.name
-                if match(name) or match(entry.name):
-                    yield Page(entry.path, prefix + page_stem(entry.name))
+                    folders.append((entry.path, f"{prefix}{name}/"))
+                continue
+            if entry.is_symlink():
+                if _unresolvable(entry):
+                    # A link loop (ELOOP) may be a folder or a page: a failed entry,
+                    # never a reason to stop the walk or to drop it unseen.
+                    yield Page(entry.path, prefix + name_stem(base))
+                    continue
+                if entry.is_dir():
+                    continue  # a link to a folder is not followed
+            if match(base) or match(name):
+                yield Page(entry.path, prefix + name_stem(base))
         stack.extend(reversed(folders))  # files first, then sub-folders, in name order

@@ -72,7 +72,11 @@ def _has_surrogates(text: str) -> bool:
 def page_stem(filename: str) -> str:
     """'sub/page.txt.gz' -> 'page': the name without '.gz' and one more suffix."""
     base = os.path.basename(filename)
-    if base.lower().endswith(".gz"):
-        base = base[:-3]
+    return name_stem(base[:-3] if base[-3:].lower() == ".gz" else base)
+
+
+def name_stem(base: str) -> str:
+    """'page.txt' -> 'page': a file name (its '.gz' already taken off) without
+    one more suffix; a name that would be left empty is kept whole."""
     stem, dot, _ = base.rpartition(".")
     return stem if dot and stem else base

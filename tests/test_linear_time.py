@@ -31,6 +31,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from growth_pages import CASES, Growth  # (benchmarks/ is no package)
 
 GROWTH = 16 * 3  # the bound on cost(16x) / cost(1x)
+# A shared machine can stall one run for longer than a page takes, so a ratio
+# over the bound is measured again (best times only fall) before it fails the
+# test; a quadratic path stays over the bound however often it is measured.
+RETRIES = 3
 
 
 def lenient(case: Growth, page: str) -> Film:
@@ -59,8 +63,14 @@ def test_lenient_time_grows_linearly(name: str) -> None:
     assert case.exercised(film) >= case.base - 1, film.diagnostics[:3]
     base = best_time(case, small, 5)
     for factor, runs in ((4, 3), (16, 2)):
-        grown = best_time(case, case.page(factor), runs)
+        page = case.page(factor)
+        grown = best_time(case, page, runs)
         bound = GROWTH * factor / 16
+        for _ in range(RETRIES):  # a noisy moment, or a real quadratic path: measure again
+            if grown < bound * base:
+                break
+            base = min(base, best_time(case, small, 5))
+            grown = min(grown, best_time(case, page, runs))
         assert grown < bound * base, (
             f"{name}: {factor}x the input cost {grown / base:.1f}x the time "
             f"({base * 1e3:.1f} ms -> {grown * 1e3:.1f} ms); linear is ~{factor}x"

@@ -115,3 +115,17 @@ def test_threaded_parts_are_the_bytes_of_written_batches(
     inline = write_all(tmp_path / "inline", pool * 2)
     assert threaded.parts_written == inline.parts_written
     assert file_bytes(tmp_path / "threaded") == file_bytes(tmp_path / "inline")
+
+
+def test_statistics_only_for_numbers_and_dates(tmp_path: Path, pool: list[PageResult]) -> None:
+    write_all(tmp_path / "out", pool)
+    for name in TABLE_NAMES:
+        meta = pq.read_metadata(tmp_path / "out" / name / "part-00000.parquet")
+        if not meta.num_rows:
+            continue
+        group = meta.row_group(0)
+        for number in range(group.num_columns):
+            column = group.column(number)
+            numeric = column.physical_type in ("INT32", "INT64", "DOUBLE")
+            assert column.is_stats_set == numeric, (name, column.path_in_schema)
+            assert column.compression == "ZSTD"

@@ -44,6 +44,21 @@ from ..atomic import _open_temp, sweep_temps
 from ._base import ROWS, PageResult
 
 COMPRESSION = "zstd"
+
+
+def _options(name: str) -> dict[str, Any]:
+    """The writer options of table `name`: min/max statistics for the numbers and
+    dates only.  Those of text cost a fifth of the encoding (73 -> 58 us a page)
+    and 15% of the bytes, and prune nothing here: page ids are hashes, and
+    a row group holds 100 pages of unsorted names and free text."""
+    numeric = [field.name for field in SCHEMAS[name] if not _is_text(field.type)]
+    return {"compression": COMPRESSION, "write_statistics": numeric}
+
+
+def _is_text(arrow_type: pa.DataType) -> bool:
+    return bool(pa.types.is_string(arrow_type) or pa.types.is_list(arrow_type))
+
+
 # ~2 kB a page of zstd Parquet (the reference page, all tables): parts of ~40 MB.
 DEFAULT_PAGES_PER_PART = 20_000
 BATCH_PAGES = 100  # pages held in memory (~3 MB of Arrow rows), written as one row group
@@ -214,7 +229,7 @@ class ParquetSink:
                 target = os.path.join(self.folder, name, part_name(part))
                 fd, temp = _open_temp(target)  # claims a fresh temporary name
                 os.close(fd)
-                writer = pq.ParquetWriter(temp, SCHEMAS[name], compression=COMPRESSION)
+                writer = pq.ParquetWriter(temp, SCHEMAS[name], **_options(name))
                 self._writers[name] = (writer, temp)
         for name, table in tables.items():
             self._writers[name][0].write_table(table)
@@ -228,9 +243,9 @@ class ParquetSink:
         self.parts_written.append(part)
 
 
-def _table_bytes(table: pa.Table) -> bytes:
+def _table_bytes(name: str, table: pa.Table) -> bytes:
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression=COMPRESSION)
+    pq.write_table(table, buffer, **_options(name))
     return buffer.getvalue()
 
 
@@ -268,7 +283,7 @@ def write_part(
             fd, temp = _open_temp(target)
             try:
                 with open(fd, "wb") as handle:
-                    handle.write(_table_bytes(tables[name]))
+                    handle.write(_table_bytes(name, tables[name]))
                 os.replace(temp, target)
             except BaseException:
                 with suppress(FileNotFoundError):
@@ -281,5 +296,7 @@ def write_part(
         raise MissingExtraError("fsspec", "parquet", "Parquet output to a URL") from exc
     filesystem, root = fsspec.core.url_to_fs(destination, **(storage_options or {}))
     for name in WRITE_ORDER:
-        filesystem.pipe(f"{root.rstrip('/')}/{name}/{part_name(part)}", _table_bytes(tables[name]))
+        filesystem.pipe(
+            f"{root.rstrip('/')}/{name}/{part_name(part)}", _table_bytes(name, tables[name])
+        )
     return pages

@@ -228,13 +228,13 @@ def measure(args: argparse.Namespace, root: Path, scratch: Path) -> None:
         for _ in range(args.repeats if number == 0 else 1):
             for jobs in jobs_list:
                 for code, src in codes:
-                    for kind in FORMATS:
+                    for kind in args.outputs:
                         out = scratch / f"out.{kind}"
                         runs[code, jobs, kind].append(run(kind, pages, out, jobs, src))
                         remove(out)
                         report(code, jobs, kind, runs[code, jobs, kind][-1])
                     jsonl = runs[code, jobs, "jsonl"][-1][0]
-                    for kind in FORMATS:
+                    for kind in args.outputs:
                         ratios[code, jobs, kind].append(jsonl / runs[code, jobs, kind][-1][0])
         for (code, jobs, kind), every in runs.items():
             seconds = statistics.median(f[0] for f in every)
@@ -254,6 +254,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="rounds at the first count")
     parser.add_argument("--root", type=Path, help="keep the generated pages here for next time")
     parser.add_argument("--before", metavar="SRC", help="also time another checkout's src/")
+    parser.add_argument("--outputs", nargs="+", choices=FORMATS, default=list(FORMATS),
+                        help="the outputs timed (jsonl always: the ratios are to it)")  # fmt: skip
     parser.add_argument("--library", action="store_true", help="the library path, one core")
     parser.add_argument("--split", type=int, metavar="N", help="worker / main CPU, N pages")
     parser.add_argument(
@@ -261,6 +263,7 @@ def main() -> None:
     )
     parser.add_argument("--split-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.outputs = ["jsonl", *(kind for kind in FORMATS[1:] if kind in args.outputs)]
     if args.child:
         child(*args.child)
         return

@@ -15,6 +15,7 @@ warning row in ``problems`` instead, as one TableBuilder over every page would.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 
 import pyarrow as pa
 
@@ -61,23 +62,29 @@ def _ipc(table: pa.Table) -> bytes:
     return bytes(sink.getvalue())
 
 
+# A piece of one table in a batch: rows [first, first + count) of table number
+# `table` of a chunk's Rows (decoded by ``assemble``), or a table built already.
+Piece: TypeAlias = "tuple[Rows, int, int, int] | pa.Table"
+
+
 class Batch:
     """The rows of a batch of pages, in page order, ready as one table each.
 
     ``seen`` (page-id digests) is the output's: shared between batches, it keeps
-    a page from entering ``films`` twice.
+    a page from entering ``films`` twice.  ``take`` is cheap (references to the
+    chunks' rows, which stay encoded); ``assemble`` does the Arrow work, so a
+    sink may run it on another thread (pyarrow releases the GIL meanwhile).
     """
 
     def __init__(self, seen: set[int] | None = None) -> None:
         self.seen: set[int] = set() if seen is None else seen
         self._built = TableBuilder(self.seen)  # results that come without rows
-        self._decoded: tuple[Rows, list[pa.Table]] | None = None
         self._run: tuple[Rows, int, int] | None = None  # pages [start, end) of one chunk
         self._clear()
 
     def _clear(self) -> None:
         self.pages = 0
-        self._pieces: list[list[pa.Table]] = [[] for _ in TABLE_NAMES]
+        self._pieces: list[list[Piece]] = [[] for _ in TABLE_NAMES]
 
     def add(self, result: PageResult) -> None:
         self.pages += 1
@@ -115,25 +122,47 @@ class Batch:
                 pieces.append(table)
 
     def _slice(self, rows: Rows, start: int, end: int, tables: Iterable[int]) -> None:
-        if self._decoded is None or self._decoded[0] is not rows:
-            decoded = [decoded_ids(name, pa.ipc.open_stream(data).read_all())
-                       for name, data in zip(TABLE_NAMES, rows.tables, strict=True)]  # fmt: skip
-            self._decoded = (rows, decoded)
         for number in tables:
             ends = rows.ends[number]
             first = ends[start - 1] if start else 0
             if ends[end - 1] > first:
-                table = self._decoded[1][number]
-                self._pieces[number].append(table.slice(first, ends[end - 1] - first))
+                self._pieces[number].append((rows, number, first, ends[end - 1] - first))
+
+    def take(self) -> list[list[Piece]]:
+        """The batch's pieces, per table (TABLE_NAMES order), for ``assemble``;
+        then the batch is forgotten."""
+        self._end_run()
+        self._end_built()
+        pieces = self._pieces
+        self._clear()
+        return pieces
 
     def tables(self) -> dict[str, pa.Table]:
         """Every table (empty ones too), each in one chunk; then the batch is forgotten."""
-        self._end_run()
-        self._end_built()
-        self._decoded = None
-        built = {
-            name: pa.concat_tables(pieces).combine_chunks() if pieces else to_table(name, [])
-            for name, pieces in zip(TABLE_NAMES, self._pieces, strict=True)
-        }
-        self._clear()
-        return built
+        return assemble(self.take())
+
+
+def assemble(pieces: list[list[Piece]]) -> dict[str, pa.Table]:
+    """Every table of a batch's pieces (``Batch.take``), each in one chunk.
+
+    Touches nothing shared: safe on another thread than the Batch's."""
+    decoded: dict[tuple[int, int], pa.Table] = {}  # (id of its Rows, table number)
+    keep: list[Rows] = []  # the Rows decoded, alive while their ids are keys
+
+    def piece(item: Piece) -> pa.Table:
+        if isinstance(item, pa.Table):
+            return item
+        rows, number, first, count = item
+        key = (id(rows), number)
+        if key not in decoded:
+            keep.append(rows)
+            table = pa.ipc.open_stream(rows.tables[number]).read_all()
+            decoded[key] = decoded_ids(TABLE_NAMES[number], table)
+        return decoded[key].slice(first, count)
+
+    return {
+        name: pa.concat_tables(list(map(piece, items))).combine_chunks()
+        if items
+        else to_table(name, [])
+        for name, items in zip(TABLE_NAMES, pieces, strict=True)
+    }

@@ -20,8 +20,8 @@ import hashlib
 import os
 import types
 import typing
+from array import array
 from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat
 from operator import attrgetter, getitem, itemgetter
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -248,7 +248,10 @@ class TableBuilder:
     def _clear(self) -> None:
         self.pages = 0
         self._films: list[list[Any]] = [[] for _ in SCHEMAS["films"]]
-        self._children: list[list[list[Any]]] = [[[] for _ in t.schema] for t in _CHILD_LAYOUTS]
+        # A child's films row and position: int32 arrays, to Arrow without a copy.
+        self._children: list[list[Any]] = [
+            [array("i"), array("i"), *([] for _ in t.schema.names[2:])] for t in _CHILD_LAYOUTS
+        ]
         self._rows: dict[str, list[tuple[Any, ...]]] = {"extra_sections": [], "problems": []}
         #: per page, the rows each table (TABLE_NAMES order) has once it is added
         self.ends: list[tuple[int, ...]] = []
@@ -258,7 +261,7 @@ class TableBuilder:
         Film, whose export the record would be: the same rows, without one)."""
         self._add(result, film)
         rows = self._rows
-        self.ends.append((len(self._films[0]), *(len(child[0]) for child in self._children),
+        self.ends.append((len(self._films[0]), *(len(child[1]) for child in self._children),
                           len(rows["extra_sections"]), len(rows["problems"])))  # fmt: skip
 
     def _add(self, result: PageResult, film: Film | None) -> None:
@@ -301,8 +304,9 @@ class TableBuilder:
             entries = get(data, child.field)
             if not entries:
                 continue
-            columns[0].extend(repeat(len(films[0]) - 1, len(entries)))  # its films row
-            columns[1].extend(range(len(entries)))
+            count = len(entries)
+            columns[0].extend(array("i", (len(films[0]) - 1,)) * count)  # its films row
+            columns[1].extend(_POSITIONS[:count] if count <= len(_POSITIONS) else range(count))
             if child.keys is None:
                 columns[2].extend(entries)
             else:
@@ -320,13 +324,22 @@ class TableBuilder:
         ids = pa.array(self._films[0], pa.string())
         built = {"films": _from_columns("films", [ids, *self._films[1:]])}
         for layout, columns in zip(_CHILD_LAYOUTS, self._children, strict=True):
-            rows = pa.array(columns[0], pa.int32())
+            rows = _int32(columns[0])
+            columns[1] = _int32(columns[1])
             page_ids = pa.DictionaryArray.from_arrays(rows, ids) if encoded_ids else ids.take(rows)
             built[layout.name] = _from_columns(layout.name, [page_ids, *columns[1:]])
         for name, rows in self._rows.items():
             built[name] = to_table(name, rows)
         self._clear()
         return {name: built[name] for name in TABLE_NAMES}
+
+
+_POSITIONS = array("i", range(4096))  # array("i") is a C int: Arrow's int32
+assert _POSITIONS.itemsize == 4
+
+
+def _int32(values: array[int]) -> pa.Array:
+    return pa.Array.from_buffers(pa.int32(), len(values), [None, pa.py_buffer(values)])
 
 
 _ENCODED_ID = pa.field("page_id", pa.dictionary(pa.int32(), pa.string()), nullable=False)

@@ -223,6 +223,14 @@ class BaseVisitor(_Visitor):
             end = self.text.find("\n", start)
             self.labels.append((what, start, end if end >= 0 else len(self.text)))
 
+    def heading_of(self, node: Node, rule: str) -> re.Match[str]:
+        """The heading line (rule `rule`) of a section read with it as one
+        regex, a label as a heading node is; the section's lines follow it."""
+        heading = rule_regex(rule).match(self.text, node.start)
+        assert heading is not None  # the section's regex starts with it
+        self.label("heading", heading)
+        return heading
+
     def extent(self, source: Node | re.Match[str]) -> tuple[int, int]:
         """Where a node's or a match's text starts and ends (newlines after it left out)."""
         if isinstance(source, Node):

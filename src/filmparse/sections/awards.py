@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
 from .._entries import Entry, Pair, Unparsed, group_span
 from ..grammar import rule_regex
@@ -45,17 +45,18 @@ class AwardsVisitor(BaseVisitor):
         wins, nominations = children[:2]
         return [*(wins[0] if wins else ()), *(nominations[0] if nominations else ())]
 
-    def visit_award_wins(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        label, block = children
-        return self._awards(label, block, "won")
+    def visit_award_wins(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        return self._awards(node, WINS.rule, "won")
 
-    def visit_award_nominations(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        label, block = children
-        return self._awards(label, block, "nominated")
+    def visit_award_nominations(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        return self._awards(node, NOMINATIONS.rule, "nominated")
 
-    def _awards(self, label: re.Match[str], block: re.Match[str], outcome: str) -> list[Entry]:
-        """The award lines of `block` (award_lines), read back with award_line."""
-        lines = rule_regex("award_line").finditer(self.text, block.start(), block.end())
+    def _awards(self, node: RegexNode, rule: str, outcome: str) -> list[Entry]:
+        """A label (rule `rule`) and its award lines, read back with award_line."""
+        label = rule_regex(rule).match(self.text, node.start)
+        assert label is not None  # the node's regex starts with it
+        self.label("label", label)
+        lines = rule_regex("award_line").finditer(self.text, label.end(), node.end)
         under = Outcome(outcome, label.start())
         return [self._award(match, under) for match in lines]
 

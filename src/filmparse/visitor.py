@@ -243,9 +243,10 @@ class BaseVisitor(_Visitor):
 
     # -- values and entries --------------------------------------------------
 
-    def film_field(self, match: re.Match[str], section: str) -> Pair:
-        """Convert and check the one named group of a header or fact line."""
-        name, field = _field_of(match.re)
+    def film_field(self, match: re.Match[str], section: str, name: str | None = None) -> Pair:
+        """Convert and check the one named group of a header or fact line
+        (`name`: that group of a block's one match; strict mode, no source map)."""
+        name, field = _field_of(match.re) if name is None else (name, _FILM_FIELDS[name])
         raw = match.group(name)
         try:
             value = _checked(field, raw)

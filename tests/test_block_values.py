@@ -1,0 +1,57 @@
+"""Strict mode without a source map reads the header and the facts from
+their block's one match (each line's value a named group of it); with a
+source map it reads each line back with its rule.  Both must give the same
+Film, or the same error at the same line and column."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import filmparse
+
+# Each kind of line in page order, as a page may write it (or get it wrong).
+HEADER = [
+    ["A tagline", " Reviews", "\tOverview", " A tagline"],
+    ["Release Date 1995-10-27", "Release Date 1995-02-30", "Release Date", "Release Date x"],
+    ["Runtime 111 minutes", "Runtime", "Runtime 99999999999999999999 minutes"],
+    ["Genres Drama, Romance,", "Genres", "Genres ,", "Genres  Drama"],
+    ["Status Released", "Status", "Status  Rumored"],
+    ["Watch"],
+]
+FACTS = [
+    ["Budget $3,600,000", "Budget", "Budget $x"],
+    ["Revenue $1", "Revenue", "Revenue 1"],
+    ["Vote Average 7.253/10", "Vote Average 11/10", "Vote Average"],
+    ["Vote Count 3", "Vote Count lots", "Vote Count"],
+    ["Popularity 1.5", "Popularity", "Popularity -1"],
+    ["Original Language en", "Original Language xx", "Original Language"],
+]
+
+
+def _lines(kinds: list[list[str]]) -> st.SearchStrategy[list[str]]:
+    each = [st.none() | st.sampled_from(variants) for variants in kinds]
+    return st.tuples(*each).map(lambda lines: [line for line in lines if line is not None])
+
+
+def _read(text: str, track: bool) -> object:
+    try:
+        if track:
+            return filmparse.parse_with_source_map(text)[0]
+        return filmparse.parse(text)
+    except filmparse.FilmParseError as error:
+        return error.line, error.column, error.code, error.message, error.problems
+
+
+@given(
+    title=st.sampled_from(["Heat", " Heat", " Reviews"]),
+    header=_lines(HEADER),
+    overview=st.booleans(),
+    facts=_lines(FACTS),
+)
+def test_a_block_read_from_its_groups_is_read_as_line_by_line(
+    title: str, header: list[str], overview: bool, facts: list[str]
+) -> None:
+    above = ["", "Overview", "", "Text.", ""] if overview else [""]
+    text = "\n".join([title, *header, *above, *facts]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)

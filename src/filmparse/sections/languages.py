@@ -28,7 +28,11 @@ _TRANSLATION_OF = from_grammar(Translation)
 
 
 class LanguagesVisitor(BaseVisitor):
-    def visit_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+    def visit_languages_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "languages_heading").end()
+        return [(FIELD, Entry(self._translations(start, node.end)))]
+
+    def visit_languages_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         block, rest = children  # (the heading and the block are one match)
         block = self._translations(self.heading_of(node, "languages_heading").end(), block.end())
         return [(FIELD, Entry([*block, *rest]))]

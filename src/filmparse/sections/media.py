@@ -30,7 +30,11 @@ def _written_as_heading(kind: str) -> bool:
 
 
 class MediaVisitor(BaseVisitor):
-    def visit_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+    def visit_media_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "media_heading").end()
+        return [(FIELD, Entry(self._items(start, node.end)))]
+
+    def visit_media_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         block, rest = children  # (the heading and the block are one match)
         block = self._items(self.heading_of(node, "media_heading").end(), block.end())
         return [(FIELD, Entry([*block, *rest]))]

@@ -25,7 +25,11 @@ _REVIEW_OF = from_grammar(Review)  # the grammar's regex guarantees one line eac
 
 
 class ReviewsVisitor(BaseVisitor):
-    def visit_reviews(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+    def visit_reviews_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "reviews_heading").end()
+        return [(FIELD, Entry(self._reviews(start, node.end)))]
+
+    def visit_reviews_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         block, rest = children  # (the heading and the block are one match)
         block = self._reviews(self.heading_of(node, "reviews_heading").end(), block.end())
         return [(FIELD, Entry([*block, *rest]))]

@@ -55,3 +55,21 @@ def test_a_block_read_from_its_groups_is_read_as_line_by_line(
     above = ["", "Overview", "", "Text.", ""] if overview else [""]
     text = "\n".join([title, *header, *above, *facts]) + "\n"
     assert _read(text, track=False) == _read(text, track=True)
+
+
+TRANSLATION = st.tuples(
+    st.sampled_from(["English", "Deutsch", "Русский", "Klingon", "  English", "Français"]),
+    st.sampled_from(["US", "DE", "XX", "us", "D"]),
+    st.sampled_from(["Title: Heat", "Title:", "Title:  Heat ", "Title: a\u2028b"]),
+    st.sampled_from(['"A tagline"', '""', '" spaced "']),
+)
+
+
+@given(translations=st.lists(TRANSLATION, max_size=6))
+def test_translations_read_a_column_at_a_time_are_read_as_entry_by_entry(
+    translations: list[tuple[str, str, str, str]],
+) -> None:
+    lines = [line for language, code, title, tagline in translations
+             for line in (f"{language} {code}", title, tagline)]  # fmt: skip
+    text = "\n".join(["Heat", "", "Available Languages", "", *lines, "", "Cast", "", "A"]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)

@@ -73,3 +73,20 @@ def test_translations_read_a_column_at_a_time_are_read_as_entry_by_entry(
              for line in (f"{language} {code}", title, tagline)]  # fmt: skip
     text = "\n".join(["Heat", "", "Available Languages", "", *lines, "", "Cast", "", "A"]) + "\n"
     assert _read(text, track=False) == _read(text, track=True)
+
+
+REVIEW = st.tuples(
+    st.sampled_from(["Ann", " Ann", "  Reviews", "Bob Smith"]),
+    st.sampled_from([None, "7.0/10", "11/10", "/10", "x/10", " 3/10"]),
+    st.sampled_from(["Great film.", " Cast", "\tGood", "Fine"]),
+)
+
+
+@given(reviews=st.lists(REVIEW, max_size=5))
+def test_reviews_read_a_column_at_a_time_are_read_as_entry_by_entry(
+    reviews: list[tuple[str, str | None, str]],
+) -> None:
+    lines = [line for author, rating, content in reviews
+             for line in (author, rating, content) if line is not None]  # fmt: skip
+    text = "\n".join(["Heat", "", "Reviews", "", *lines, "", "Media", "", "Clip", "A"]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)

@@ -1,7 +1,8 @@
-"""Strict mode without a source map reads the header and the facts from
-their block's one match (each line's value a named group of it); with a
-source map it reads each line back with its rule.  Both must give the same
-Film, or the same error at the same line and column."""
+"""Strict mode without a source map takes shortcuts a source map rules out:
+the header and the facts come from their block's one match (each line's
+value a named group of it), translations and reviews from their block's
+builders.  With a source map each line or entry is read back with its rule.
+Both must give the same Film, or the same error at the same line and column."""
 
 from __future__ import annotations
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
-from .._entries import Entry, Items, Pair, entry_lines, group_span
+from .._entries import Entry, Pair, entry_lines, group_span
 from ..errors import reason
 from ..grammar import rule_regex
-from ..models import Translation, from_grammar, many_from_grammar
+from ..models import Translation, from_grammar
 from ..visitor import BaseVisitor, Source
 from ._spec import Line, Section
 
@@ -25,30 +25,11 @@ FIELD = "translations"
 TITLE_WORD = "Title"
 TITLE = Line("translation_title", f"{TITLE_WORD}:", "title")
 _TRANSLATION_OF = from_grammar(Translation)
-_TRANSLATIONS_OF = many_from_grammar(Translation)
-
-
-def _all_of(rows: list[tuple[str, str, str, str]]) -> list[Translation] | None:
-    """The translations of a block's rows (language, country code, title,
-    tagline: the entry regex's groups), or None if any is in doubt (then
-    _translation says which value refused and where).  An absent title is ''
-    in a row, None read entry by entry: its converter makes both None."""
-    try:
-        language_codes = list(map(codes.language_code_from_name, [row[0] for row in rows]))
-    except ValueError:
-        return None
-    pairs = zip(rows, language_codes, strict=True)
-    return _TRANSLATIONS_OF([(row[0], code, *row[1:]) for row, code in pairs])
 
 
 class LanguagesVisitor(BaseVisitor):
     def visit_languages_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
         start = self.heading_of(node, "languages_heading").end()
-        if not self.track:  # the common case, a column at a time
-            rows = rule_regex("translation_entry").findall(self.text, start, node.end)
-            built = _all_of(rows)
-            if built is not None:
-                return [(FIELD, Entry(Items(built)))]
         return [(FIELD, Entry(self._translations(start, node.end)))]
 
     def visit_languages_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:

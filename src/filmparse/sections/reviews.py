@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
-from .._entries import Entry, Items, Pair, entry_lines, group_span
+from .._entries import Entry, Pair, entry_lines, group_span
 from ..grammar import rule_regex
-from ..models import Review, from_grammar, many_from_grammar
+from ..models import Review, from_grammar
 from ..visitor import BaseVisitor, Source
 from ._free import refused
 from ._spec import Section
@@ -22,19 +22,11 @@ if TYPE_CHECKING:
 HEADING = "Reviews"
 FIELD = "reviews"
 _REVIEW_OF = from_grammar(Review)  # the grammar's regex guarantees one line each
-_REVIEWS_OF = many_from_grammar(Review)
 
 
 class ReviewsVisitor(BaseVisitor):
     def visit_reviews_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
         start = self.heading_of(node, "reviews_heading").end()
-        if not self.track:  # the common case, a column at a time (an absent rating is '')
-            rows = rule_regex("review_entry").findall(self.text, start, node.end)
-            # (a value with spaces before it may read as a heading: the long way)
-            if not any(row[0][:1].isspace() or row[2][:1].isspace() for row in rows):
-                built = _REVIEWS_OF(rows)
-                if built is not None:
-                    return [(FIELD, Entry(Items(built)))]
         return [(FIELD, Entry(self._reviews(start, node.end)))]
 
     def visit_reviews_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:

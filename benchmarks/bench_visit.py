@@ -7,9 +7,11 @@ the rounds alternate between the workers (the order flipped every round),
 so both sides see the same machine load.  In each round every worker runs
 each case once: the visitor (strict, lenient, with a source map) on trees
 parsed beforehand, `to_dict`, and the whole parse + `to_json`, on the
-reference page and on the generated ~4 kB pages of bench_parse.py.  The
-collector is off around the visits, as parse() has it.  Medians of CPU time
-(time.process_time) per page; the load average is printed before and after.
+reference page and on the generated ~4 kB pages of bench_parse.py; and
+the grammar's match alone (strict), each tree's own grammar.  The collector
+is off around the matches and visits, as parse() has it.  Medians of CPU
+time (time.process_time) per page; the load average is printed before and
+after.
 """
 
 from __future__ import annotations
@@ -54,6 +56,15 @@ def _worker(batch: int, count: int, seed: int) -> None:
 
         return run
 
+    def matches(rule: str, pages: list[str]) -> Callable[[], None]:
+        def run() -> None:
+            gc.disable()
+            for page in pages:
+                grammar[rule].parse(page)
+            gc.enable()
+
+        return run
+
     def each(fn: Callable[[Any], object], items: list[Any]) -> Callable[[], None]:
         def run() -> None:
             for item in items:
@@ -66,6 +77,7 @@ def _worker(batch: int, count: int, seed: int) -> None:
     cases: dict[str, tuple[Callable[[], None], int]] = {}
     for kind, pages in workloads.items():
         films = [filmparse.parse(page) for page in pages]
+        cases[f"{kind}: match strict"] = matches(rule, pages), len(pages)
         cases[f"{kind}: visit strict"] = visits(trees(rule, pages), True, False), len(pages)
         lenient = trees("lenient_page", pages)
         cases[f"{kind}: visit lenient"] = visits(lenient, False, False), len(pages)

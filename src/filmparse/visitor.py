@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
-from parsimonious.expressions import Expression, Lookahead, OneOf, Quantifier, Regex
-from parsimonious.expressions import Sequence as AllOf
-from parsimonious.nodes import Node, NodeVisitor, RegexNode
+from parsimonious.expressions import Expression
+from parsimonious.nodes import Node, NodeVisitor
 
+from ._lifters import Handler, _field_handler, _label_handler, _lifter
 from .diagnostics import Diagnostic
 from .errors import FilmParseError, error_at, reason
 from .grammar import rule_regex
@@ -67,6 +68,18 @@ def _checked(field: attrs.Attribute[Any], raw: Any) -> Any:
 _FILM_FIELDS = attrs.fields_dict(Film)  # looked up once, not at each header line
 
 
+@cache
+def _field_of(regex: re.Pattern[str]) -> tuple[str, attrs.Attribute[Any]]:
+    """The Film field of a header or fact line's regex (its one named group)."""
+    name = next(iter(regex.groupindex))
+    return name, _FILM_FIELDS[name]
+
+
+@cache
+def _rule_regexes(rules: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((rule, rule_regex(rule)) for rule in rules)
+
+
 def _nullable(cls: type, name: str) -> bool:
     return "None" in str(attrs.fields_dict(cls)[name].type)
 
@@ -76,7 +89,6 @@ if TYPE_CHECKING:  # the stubs make NodeVisitor generic; the runtime class is no
 else:
     _Visitor = NodeVisitor
 
-Handler = Callable[[Any, Any, list[Any]], Any]  # (visitor, node, visited children) -> value
 
 
 class BaseVisitor(_Visitor):
@@ -211,6 +223,14 @@ class BaseVisitor(_Visitor):
             end = self.text.find("\n", start)
             self.labels.append((what, start, end if end >= 0 else len(self.text)))
 
+    def heading_of(self, node: Node, rule: str) -> re.Match[str]:
+        """The heading line (rule `rule`) of a section read with it as one
+        regex, a label as a heading node is; the section's lines follow it."""
+        heading = rule_regex(rule).match(self.text, node.start)
+        assert heading is not None  # the section's regex starts with it
+        self.label("heading", heading)
+        return heading
+
     def extent(self, source: Node | re.Match[str]) -> tuple[int, int]:
         """Where a node's or a match's text starts and ends (newlines after it left out)."""
         if isinstance(source, Node):
@@ -223,11 +243,11 @@ class BaseVisitor(_Visitor):
 
     # -- values and entries --------------------------------------------------
 
-    def film_field(self, match: re.Match[str], section: str) -> Pair:
-        """Convert and check the one named group of a header or fact line."""
-        name = next(iter(match.re.groupindex))
+    def film_field(self, match: re.Match[str], section: str, name: str | None = None) -> Pair:
+        """Convert and check the one named group of a header or fact line
+        (`name`: that group of a block's one match; strict mode, no source map)."""
+        name, field = _field_of(match.re) if name is None else (name, _FILM_FIELDS[name])
         raw = match.group(name)
-        field = _FILM_FIELDS[name]
         try:
             value = _checked(field, raw)
         except ValueError as exc:
@@ -315,12 +335,12 @@ class BaseVisitor(_Visitor):
             return Entry(None)
         return Entry(line, (group_span(match, "line"),) if self.track else ())
 
-    def read_back(self, block: Node, rules: Sequence[str]) -> list[tuple[str, re.Match[str]]]:
+    def read_back(self, block: Node, rules: tuple[str, ...]) -> list[tuple[str, re.Match[str]]]:
         """The lines of a block that is `rules` in turn, each optional, as one
         regex: (rule, its match) of each line, read with the rules' own regexes."""
-        pos, found = block.start, []
-        for rule in rules:
-            match = rule_regex(rule).match(self.text, pos)
+        pos, found, text = block.start, [], self.text
+        for rule, regex in _rule_regexes(rules):
+            match = regex.match(text, pos)
             if match is not None:
                 found.append((rule, match))
                 pos = match.end()
@@ -345,56 +365,3 @@ class BaseVisitor(_Visitor):
             else:
                 found.append(item)
         return found
-
-
-# -- generic_visit, resolved per expression ----------------------------------
-
-
-def _lifter(expr: Expression) -> Handler:
-    """What a node of `expr` without a visit method of its own stands for."""
-    if isinstance(expr, Quantifier):  # x*, x?: the (maybe empty) list of values
-        return _children
-    if isinstance(expr, Regex):
-        return _match
-    if isinstance(expr, Lookahead):
-        return _nothing
-    if isinstance(expr, OneOf):
-        return _only
-    if isinstance(expr, AllOf):  # `!a !b x`: the value of x
-        kept = [i for i, member in enumerate(expr.members) if not isinstance(member, Lookahead)]
-        if len(kept) == 1:
-            index = kept[0]
-            return lambda visitor, node, children: children[index]
-    return _children
-
-
-def _children(visitor: BaseVisitor, node: Node, children: list[Any]) -> list[Any]:
-    return children
-
-
-def _match(visitor: BaseVisitor, node: RegexNode, children: list[Any]) -> re.Match[str]:
-    return node.match
-
-
-def _nothing(visitor: BaseVisitor, node: Node, children: list[Any]) -> None:
-    return None
-
-
-def _only(visitor: BaseVisitor, node: Node, children: list[Any]) -> Any:
-    return children[0]
-
-
-def _field_handler(lift: Handler, section: str) -> Handler:
-    def visit_field(visitor: BaseVisitor, node: Node, children: list[Any]) -> Pair:
-        return visitor.film_field(lift(visitor, node, children), section)
-
-    return visit_field
-
-
-def _label_handler(lift: Handler, what: str) -> Handler:
-    def visit_label(visitor: BaseVisitor, node: Node, children: list[Any]) -> re.Match[str]:
-        match: re.Match[str] = lift(visitor, node, children)
-        visitor.label(what, match)
-        return match
-
-    return visit_label

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterator, Mapping
 from typing import cast
 
+from ..models import checked_film
 from ..visitor import BaseVisitor
 from . import (
     awards,
@@ -84,6 +85,17 @@ def _field_names(section: Section) -> Iterator[tuple[str, str]]:
         yield rule, names.get(rule, rule)
 
 
+def _checked_fields() -> frozenset[str]:
+    """The Film fields whose values the visitor hands on checked: each header
+    and fact line's (film_field ran its Film field's converter and validator),
+    and each list of models (built by their constructors or builders).  Cast
+    and crew lines and the overview are converted by the Film, as are
+    extra_sections and the diagnostics."""
+    lines = {field for s in SECTIONS for _, field in _field_names(s)}
+    models = {s.items for s in SECTIONS if s.items is not None} - {"cast", "crew"}
+    return frozenset(lines | models)
+
+
 def _visitor() -> type[BaseVisitor]:
     mixins = tuple(dict.fromkeys(section.visitor for section in SECTIONS))
     namespace = {
@@ -97,6 +109,7 @@ def _visitor() -> type[BaseVisitor]:
         "headings": {s.name: s.heading for s in SECTIONS if s.heading is not None},
         "item_fields": frozenset(s.items for s in SECTIONS if s.items is not None),
         "field_section": {field: s.name for s in SECTIONS for _, field in _field_names(s)},
+        "film_of": staticmethod(checked_film(_checked_fields())),
         "__doc__": BaseVisitor.__doc__,
         "__module__": __name__,
     }

@@ -24,6 +24,8 @@ class PageVisitor(BaseVisitor):
     headings: ClassVar[Mapping[str, str]] = {}  # section name -> heading
     item_fields: ClassVar[frozenset[str]] = frozenset()  # gathered across repeated sections
     field_section: ClassVar[Mapping[str, str]] = {}  # Film field -> its section
+    # Film(**fields) less the checks already made (models.checked_film).
+    film_of: ClassVar[staticmethod[[dict[str, Any]], Film]] = staticmethod(lambda f: Film(**f))
 
     def visit_film_page(self, node: Node, children: Sequence[Any]) -> Film:
         pairs: list[Pair] = []
@@ -156,7 +158,8 @@ class PageVisitor(BaseVisitor):
                         self.spans[f"$.extra_sections[{heading!r}][{index}]"] = line.spans[0][1:]
         fields.setdefault("title", None)
         self.diagnostics.sort(key=lambda found: (found.line, found.column))
-        return Film(**fields, diagnostics=self.diagnostics)
+        fields["diagnostics"] = self.diagnostics
+        return self.film_of(fields)
 
     def _repeated(self, name: str, entry: Entry, fields: dict[str, Any], first_at: int) -> None:
         """Lenient: a scalar field read twice (the grammar keeps strict pages from it)."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
 from .._entries import Entry, Pair, Unparsed, group_span
 from ..grammar import rule_regex
@@ -28,6 +28,8 @@ _SPLIT = re.compile(r" - [0-9]{4} ")
 _LABEL_TEXT = {outcome: label.text for label, outcome in _OUTCOMES}
 _LINE = "CATEGORY - YEAR Nominee"
 _AWARD_OF = from_grammar(Award)  # the grammar's regex guarantees one-line groups
+# The parts of the awards regex: (rule, its label's rule, the outcome).
+_PARTS = (("award_wins", WINS.rule, "won"), ("award_nominations", NOMINATIONS.rule, "nominated"))
 
 
 class Outcome(NamedTuple):
@@ -38,24 +40,31 @@ class Outcome(NamedTuple):
 
 
 class AwardsVisitor(BaseVisitor):
-    def visit_awards(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [(FIELD, Entry(self.visit_strict_awards(node, children[1:])))]
+    def visit_awards(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        pos, entries = self.heading_of(node, "awards_heading").end(), []
+        for rule, label, outcome in _PARTS:  # each optional, in turn
+            part = rule_regex(rule).match(self.text, pos)
+            if part is not None:
+                entries += self._awards(part.start(), part.end(), label, outcome)
+                pos = part.end()
+        return [(FIELD, Entry(entries))]
 
     def visit_strict_awards(self, node: Node, children: Sequence[Any]) -> list[Entry]:
         wins, nominations = children[:2]
         return [*(wins[0] if wins else ()), *(nominations[0] if nominations else ())]
 
-    def visit_award_wins(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        label, block = children
-        return self._awards(label, block, "won")
+    def visit_award_wins(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        return self._awards(node.start, node.end, WINS.rule, "won")
 
-    def visit_award_nominations(self, node: Node, children: Sequence[Any]) -> list[Entry]:
-        label, block = children
-        return self._awards(label, block, "nominated")
+    def visit_award_nominations(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+        return self._awards(node.start, node.end, NOMINATIONS.rule, "nominated")
 
-    def _awards(self, label: re.Match[str], block: re.Match[str], outcome: str) -> list[Entry]:
-        """The award lines of `block` (award_lines), read back with award_line."""
-        lines = rule_regex("award_line").finditer(self.text, block.start(), block.end())
+    def _awards(self, start: int, end: int, rule: str, outcome: str) -> list[Entry]:
+        """A label (rule `rule`) at `start` and its award lines, read back with award_line."""
+        label = rule_regex(rule).match(self.text, start)
+        assert label is not None  # the part's regex starts with it
+        self.label("label", label)
+        lines = rule_regex("award_line").finditer(self.text, label.end(), end)
         under = Outcome(outcome, label.start())
         return [self._award(match, under) for match in lines]
 

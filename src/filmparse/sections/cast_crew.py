@@ -25,19 +25,21 @@ CREW = "Crew"
 class CastCrewVisitor(BaseVisitor):
     # Lenient pages are read by these strict rules too: a line is a line.
     def visit_cast(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [("cast", Entry(self._lines(node.children[1], "cast_line", CAST)))]
+        start = self.heading_of(node, "cast_heading").end()
+        return [("cast", Entry(self._lines(start, node.end, "cast_line", CAST)))]
 
     def visit_crew(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [("crew", Entry(self._lines(node.children[1], "crew_line", CREW)))]
+        start = self.heading_of(node, "crew_heading").end()
+        return [("crew", Entry(self._lines(start, node.end, "crew_line", CREW)))]
 
-    def _lines(self, block: Node, rule: str, heading: str) -> list[Entry]:
-        """The block's lines, read back with the line rule."""
-        lines = rule_regex(rule).finditer(self.text, block.start, block.end)
+    def _lines(self, start: int, end: int, rule: str, heading: str) -> list[Entry]:
+        """The lines from `start` to `end`, read back with the line rule."""
+        lines = rule_regex(rule).finditer(self.text, start, end)
         if not self.track:  # the common case: a line that starts with its text is kept as read
             found = [match.group(1) for match in lines]
             if not any(line[:1].isspace() for line in found):
                 return [Entry(line) for line in found]
-            lines = rule_regex(rule).finditer(self.text, block.start, block.end)
+            lines = rule_regex(rule).finditer(self.text, start, end)
         return [self._line(match, heading) for match in lines]
 
     def _line(self, match: re.Match[str], heading: str) -> Entry:

@@ -25,22 +25,26 @@ _LINES_OF = many_from_grammar(DialogueLine)
 
 
 class DialogueVisitor(BaseVisitor):
-    def visit_dialogue(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [(FIELD, Entry(children[1]))]
+    def visit_dialogue(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "dialogue_heading").end()
+        return [(FIELD, Entry(self._spoken(start, node.end)))]
 
     def visit_dialogue_lines(self, node: RegexNode, children: Sequence[Any]) -> list[Entry] | Items:
-        regex = rule_regex("dialogue_line")
-        if self.track:
-            return [self._dialogue_line(match) for match in regex.finditer(self.text, node.start,
-                                                                           node.end)]  # fmt: skip
-        # The common case, a column at a time: the groups are the fields, in order.
-        lines = _LINES_OF(regex.findall(self.text, node.start, node.end))
-        if lines is None:  # build() says which field refused and where
-            lines = [self._dialogue_line(match).value
-                     for match in regex.finditer(self.text, node.start, node.end)]  # fmt: skip
-        return Items(lines)
+        return self._spoken(node.start, node.end)
 
     visit_dialogue_block = visit_dialogue_lines
+
+    def _spoken(self, start: int, end: int) -> list[Entry] | Items:
+        """The dialogue lines from `start` to `end`, read back with dialogue_line."""
+        regex = rule_regex("dialogue_line")
+        if self.track:
+            return [self._dialogue_line(match) for match in regex.finditer(self.text, start, end)]
+        # The common case, a column at a time: the groups are the fields, in order.
+        lines = _LINES_OF(regex.findall(self.text, start, end))
+        if lines is None:  # build() says which field refused and where
+            lines = [self._dialogue_line(match).value
+                     for match in regex.finditer(self.text, start, end)]  # fmt: skip
+        return Items(lines)
 
     def _dialogue_line(self, match: re.Match[str]) -> Entry:
         line = _LINE_OF(*match.groups())

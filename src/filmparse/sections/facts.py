@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import RegexNode
 
 from .._entries import Pair
 from ..visitor import BaseVisitor
@@ -31,7 +31,11 @@ _RULES = tuple(line.rule for line in LINES)
 class FactsVisitor(BaseVisitor):
     # Each fact line is a Film field (the generic field handler reads it where
     # a lenient page has it alone).
-    def visit_facts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+    def visit_facts(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        if self.strict and not self.track:  # no spans needed: the block's groups will do
+            block = node.match  # (None: a line absent, or without a value, as the default is)
+            return [self.film_field(block, NAME, name)
+                    for name, raw in block.groupdict().items() if raw is not None]  # fmt: skip
         return [self.film_field(match, NAME) for _, match in self.read_back(node, _RULES)]
 
 

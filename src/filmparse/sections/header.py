@@ -30,11 +30,22 @@ WATCH = Label("watch", "Watch")
 
 _TAGLINE_RULES = (*HEADING_RULE, "header_field", "fact")  # what a tagline must not read as
 _RULES = ("title", "tagline", *(line.rule for line in LINES), WATCH.rule)  # header_block's
+_FREE = {"title": HEADING_RULE, "tagline": _TAGLINE_RULES}  # free-text group -> not these
 
 
 class HeaderVisitor(BaseVisitor):
     def visit_header_block(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
         pairs: list[Pair] = []
+        if self.strict and not self.track:  # no spans, no label: the block's groups will do
+            block = node.match
+            for name, raw in block.groupdict().items():  # in line order; None: no value
+                if raw is None:
+                    continue
+                if name in _FREE:
+                    pairs.append(self._free_field(block, _FREE[name], name))
+                else:
+                    pairs.append(self.film_field(block, NAME, name))
+            return pairs
         for rule, match in self.read_back(node, _RULES):
             if rule == "title":
                 pairs.append(self._free_field(match, HEADING_RULE))
@@ -60,13 +71,16 @@ class HeaderVisitor(BaseVisitor):
     def visit_tagline(self, node: RegexNode, children: Sequence[Any]) -> Pair:
         return self._free_field(node.match, _TAGLINE_RULES)
 
-    def _free_field(self, match: re.Match[str], rules: tuple[str, ...]) -> Pair:
-        """A title or tagline line; refused if, stripped, it reads as one of `rules`."""
-        name = next(iter(match.re.groupindex))
+    def _free_field(
+        self, match: re.Match[str], rules: tuple[str, ...], name: str | None = None
+    ) -> Pair:
+        """A title or tagline line (`name`: that group of the block's match);
+        refused if, stripped, it reads as one of `rules`."""
+        name = next(iter(match.re.groupindex)) if name is None else name
         if refused(self, match, name, NAME, name, rules, code="FP201",
                    outcome=f"{name} set to null"):  # fmt: skip
             return name, Entry(None, (group_span(match, name),))
-        return self.film_field(match, NAME)
+        return self.film_field(match, NAME, name)
 
     def visit_watch(self, node: RegexNode, children: Sequence[Any]) -> None:
         self.label("label", node.match)

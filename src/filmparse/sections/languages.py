@@ -28,12 +28,20 @@ _TRANSLATION_OF = from_grammar(Translation)
 
 
 class LanguagesVisitor(BaseVisitor):
-    def visit_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        _, block, rest = children
+    def visit_languages_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "languages_heading").end()
+        return [(FIELD, Entry(self._translations(start, node.end)))]
+
+    def visit_languages_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        block, rest = children  # (the heading and the block are one match)
+        block = self._translations(self.heading_of(node, "languages_heading").end(), block.end())
         return [(FIELD, Entry([*block, *rest]))]
 
     def visit_translations_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
-        entries = rule_regex("translation_entry").finditer(self.text, node.start, node.end)
+        return self._translations(node.start, node.end)
+
+    def _translations(self, start: int, end: int) -> list[Entry]:
+        entries = rule_regex("translation_entry").finditer(self.text, start, end)
         return [self._translation(entry, entry, entry, entry, True) for entry in entries]
 
     def visit_translation(self, node: Node, children: Sequence[Any]) -> Entry:

@@ -30,12 +30,20 @@ def _written_as_heading(kind: str) -> bool:
 
 
 class MediaVisitor(BaseVisitor):
-    def visit_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        _, block, rest = children
+    def visit_media_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "media_heading").end()
+        return [(FIELD, Entry(self._items(start, node.end)))]
+
+    def visit_media_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        block, rest = children  # (the heading and the block are one match)
+        block = self._items(self.heading_of(node, "media_heading").end(), block.end())
         return [(FIELD, Entry([*block, *rest]))]
 
     def visit_media_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
-        items = rule_regex("media_entry").finditer(self.text, node.start, node.end)
+        return self._items(node.start, node.end)
+
+    def _items(self, start: int, end: int) -> list[Entry]:
+        items = rule_regex("media_entry").finditer(self.text, start, end)
         return [self._item(item, item, item, True) for item in items]
 
     def visit_media_item(self, node: Node, children: Sequence[Any]) -> Entry:

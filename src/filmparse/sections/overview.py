@@ -26,9 +26,10 @@ _OPENS = (*HEADING_RULE, "fact")  # what an overview line must not read as
 
 
 class OverviewVisitor(BaseVisitor):
-    def visit_overview(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        heading, lines = children
-        return [self._overview(heading, lines)]
+    def visit_overview(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        heading = self.heading_of(node, "overview_heading")
+        lines = rule_regex("overview_line").finditer(self.text, heading.end(), node.end)
+        return [self._overview(heading, list(lines))]
 
     def visit_overview_lines(self, node: RegexNode, children: Sequence[Any]) -> list[re.Match[str]]:
         return list(rule_regex("overview_line").finditer(self.text, node.start, node.end))

@@ -25,12 +25,20 @@ _REVIEW_OF = from_grammar(Review)  # the grammar's regex guarantees one line eac
 
 
 class ReviewsVisitor(BaseVisitor):
-    def visit_reviews(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        _, block, rest = children
+    def visit_reviews_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "reviews_heading").end()
+        return [(FIELD, Entry(self._reviews(start, node.end)))]
+
+    def visit_reviews_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        block, rest = children  # (the heading and the block are one match)
+        block = self._reviews(self.heading_of(node, "reviews_heading").end(), block.end())
         return [(FIELD, Entry([*block, *rest]))]
 
     def visit_reviews_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
-        reviews = rule_regex("review_entry").finditer(self.text, node.start, node.end)
+        return self._reviews(node.start, node.end)
+
+    def _reviews(self, start: int, end: int) -> list[Entry]:
+        reviews = rule_regex("review_entry").finditer(self.text, start, end)
         if self.track:
             return [self._entry(review) for review in reviews]
         # The groups are the fields, in order; a value with spaces before it

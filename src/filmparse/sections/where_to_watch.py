@@ -42,13 +42,18 @@ def _checked_country(groups: tuple[str, str, str, str]) -> Availability | None:
 
 
 class WhereToWatchVisitor(BaseVisitor):
-    def visit_where_to_watch(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        return [(FIELD, Entry(children[1]))]
+    def visit_where_to_watch(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
+        start = self.heading_of(node, "where_to_watch_heading").end()
+        return [(FIELD, Entry(self._countries(start, node.end)))]
 
     def visit_watch_countries(
         self, node: RegexNode, children: Sequence[Any]
     ) -> list[Entry] | Items:
-        countries = rule_regex("watch_country").finditer(self.text, node.start, node.end)
+        return self._countries(node.start, node.end)
+
+    def _countries(self, start: int, end: int) -> list[Entry] | Items:
+        """The countries from `start` to `end`, read back with watch_country."""
+        countries = rule_regex("watch_country").finditer(self.text, start, end)
         if self.track:
             return [self._country(country, country) for country in countries]
         # The common case: a country line seen before (on this page or another)
@@ -56,7 +61,7 @@ class WhereToWatchVisitor(BaseVisitor):
         # in full; one dict look-up, not a converter and validator per value.
         found = []
         known = _KNOWN
-        for groups in rule_regex("watch_country").findall(self.text, node.start, node.end):
+        for groups in rule_regex("watch_country").findall(self.text, start, end):
             built = known.get(groups)
             if built is None:
                 built = _checked_country(groups)

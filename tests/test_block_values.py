@@ -1,0 +1,93 @@
+"""Strict mode without a source map takes shortcuts a source map rules out:
+the header and the facts come from their block's one match (each line's
+value a named group of it), translations and reviews from their block's
+builders.  With a source map each line or entry is read back with its rule.
+Both must give the same Film, or the same error at the same line and column."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import filmparse
+
+# Each kind of line in page order, as a page may write it (or get it wrong).
+HEADER = [
+    ["A tagline", " Reviews", "\tOverview", " A tagline"],
+    ["Release Date 1995-10-27", "Release Date 1995-02-30", "Release Date", "Release Date x"],
+    ["Runtime 111 minutes", "Runtime", "Runtime 99999999999999999999 minutes"],
+    ["Genres Drama, Romance,", "Genres", "Genres ,", "Genres  Drama"],
+    ["Status Released", "Status", "Status  Rumored"],
+    ["Watch"],
+]
+FACTS = [
+    ["Budget $3,600,000", "Budget", "Budget $x"],
+    ["Revenue $1", "Revenue", "Revenue 1"],
+    ["Vote Average 7.253/10", "Vote Average 11/10", "Vote Average"],
+    ["Vote Count 3", "Vote Count lots", "Vote Count"],
+    ["Popularity 1.5", "Popularity", "Popularity -1"],
+    ["Original Language en", "Original Language xx", "Original Language"],
+]
+
+
+def _lines(kinds: list[list[str]]) -> st.SearchStrategy[list[str]]:
+    each = [st.none() | st.sampled_from(variants) for variants in kinds]
+    return st.tuples(*each).map(lambda lines: [line for line in lines if line is not None])
+
+
+def _read(text: str, track: bool) -> object:
+    try:
+        if track:
+            return filmparse.parse_with_source_map(text)[0]
+        return filmparse.parse(text)
+    except filmparse.FilmParseError as error:
+        return error.line, error.column, error.code, error.message, error.problems
+
+
+@given(
+    title=st.sampled_from(["Heat", " Heat", " Reviews"]),
+    header=_lines(HEADER),
+    overview=st.booleans(),
+    facts=_lines(FACTS),
+)
+def test_a_block_read_from_its_groups_is_read_as_line_by_line(
+    title: str, header: list[str], overview: bool, facts: list[str]
+) -> None:
+    above = ["", "Overview", "", "Text.", ""] if overview else [""]
+    text = "\n".join([title, *header, *above, *facts]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)
+
+
+TRANSLATION = st.tuples(
+    st.sampled_from(["English", "Deutsch", "Русский", "Klingon", "  English", "Français"]),
+    st.sampled_from(["US", "DE", "XX", "us", "D"]),
+    st.sampled_from(["Title: Heat", "Title:", "Title:  Heat ", "Title: a\u2028b"]),
+    st.sampled_from(['"A tagline"', '""', '" spaced "']),
+)
+
+
+@given(translations=st.lists(TRANSLATION, max_size=6))
+def test_translations_read_a_column_at_a_time_are_read_as_entry_by_entry(
+    translations: list[tuple[str, str, str, str]],
+) -> None:
+    lines = [line for language, code, title, tagline in translations
+             for line in (f"{language} {code}", title, tagline)]  # fmt: skip
+    text = "\n".join(["Heat", "", "Available Languages", "", *lines, "", "Cast", "", "A"]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)
+
+
+REVIEW = st.tuples(
+    st.sampled_from(["Ann", " Ann", "  Reviews", "Bob Smith"]),
+    st.sampled_from([None, "7.0/10", "11/10", "/10", "x/10", " 3/10"]),
+    st.sampled_from(["Great film.", " Cast", "\tGood", "Fine"]),
+)
+
+
+@given(reviews=st.lists(REVIEW, max_size=5))
+def test_reviews_read_a_column_at_a_time_are_read_as_entry_by_entry(
+    reviews: list[tuple[str, str | None, str]],
+) -> None:
+    lines = [line for author, rating, content in reviews
+             for line in (author, rating, content) if line is not None]  # fmt: skip
+    text = "\n".join(["Heat", "", "Reviews", "", *lines, "", "Media", "", "Clip", "A"]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -230,6 +230,26 @@ class BaseVisitor(_Visitor):
         assert heading is not None  # the section's regex starts with it
         self.label("heading", heading)
         return heading
+
+    def whole_section(
+        self, node: Node, field: str, heading: str, read: Callable[[int, int], list[Entry]]
+    ) -> list[Pair]:
+        """A `<section>_whole` match: its heading, then `read(start, end)` of its entries."""
+        return [(field, Entry(read(self.heading_of(node, heading).end(), node.end)))]
+
+    def section_parts(
+        self,
+        node: Node,
+        children: Sequence[Any],
+        field: str,
+        heading: str,
+        read: Callable[[int, int], list[Entry]],
+    ) -> list[Pair]:
+        """A `<section>_parts` match: the heading and its block are one regex (read
+        as the whole form is), then the entries the block rule left (visited)."""
+        block, rest = children
+        entries = read(self.heading_of(node, heading).end(), block.end())
+        return [(field, Entry([*entries, *rest]))]
 
     def extent(self, source: Node | re.Match[str]) -> tuple[int, int]:
         """Where a node's or a match's text starts and ends (newlines after it left out)."""

@@ -29,13 +29,10 @@ _TRANSLATION_OF = from_grammar(Translation)
 
 class LanguagesVisitor(BaseVisitor):
     def visit_languages_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
-        start = self.heading_of(node, "languages_heading").end()
-        return [(FIELD, Entry(self._translations(start, node.end)))]
+        return self.whole_section(node, FIELD, "languages_heading", self._translations)
 
     def visit_languages_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        block, rest = children  # (the heading and the block are one match)
-        block = self._translations(self.heading_of(node, "languages_heading").end(), block.end())
-        return [(FIELD, Entry([*block, *rest]))]
+        return self.section_parts(node, children, FIELD, "languages_heading", self._translations)
 
     def visit_translations_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
         return self._translations(node.start, node.end)

@@ -31,13 +31,10 @@ def _written_as_heading(kind: str) -> bool:
 
 class MediaVisitor(BaseVisitor):
     def visit_media_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
-        start = self.heading_of(node, "media_heading").end()
-        return [(FIELD, Entry(self._items(start, node.end)))]
+        return self.whole_section(node, FIELD, "media_heading", self._items)
 
     def visit_media_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        block, rest = children  # (the heading and the block are one match)
-        block = self._items(self.heading_of(node, "media_heading").end(), block.end())
-        return [(FIELD, Entry([*block, *rest]))]
+        return self.section_parts(node, children, FIELD, "media_heading", self._items)
 
     def visit_media_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
         return self._items(node.start, node.end)

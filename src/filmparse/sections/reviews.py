@@ -26,13 +26,10 @@ _REVIEW_OF = from_grammar(Review)  # the grammar's regex guarantees one line eac
 
 class ReviewsVisitor(BaseVisitor):
     def visit_reviews_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
-        start = self.heading_of(node, "reviews_heading").end()
-        return [(FIELD, Entry(self._reviews(start, node.end)))]
+        return self.whole_section(node, FIELD, "reviews_heading", self._reviews)
 
     def visit_reviews_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        block, rest = children  # (the heading and the block are one match)
-        block = self._reviews(self.heading_of(node, "reviews_heading").end(), block.end())
-        return [(FIELD, Entry([*block, *rest]))]
+        return self.section_parts(node, children, FIELD, "reviews_heading", self._reviews)
 
     def visit_reviews_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
         return self._reviews(node.start, node.end)

@@ -352,7 +352,10 @@ def test_a_missing_extra_is_named(
     monkeypatch: pytest.MonkeyPatch, blocked: str, call: Any, extra: str
 ) -> None:
     for name in list(sys.modules):
-        ours = name in ("filmparse._tables", "filmparse.sinks._parquet", "filmparse.sinks._duckdb")
+        ours = name in (
+            "filmparse._tables", "filmparse._table_inputs",
+            "filmparse.sinks._parquet", "filmparse.sinks._duckdb",
+        )  # fmt: skip
         if ours or name == blocked or name.startswith(f"{blocked}."):
             monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, blocked, None)  # import now fails

@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import filmparse
-from filmparse._tables import _LINE_TABLES, LAYOUTS, SCHEMAS, TABLE_NAMES, TableBuilder, as_result
+from filmparse._table_inputs import as_result
+from filmparse._tables import _LINE_TABLES, LAYOUTS, SCHEMAS, TABLE_NAMES, TableBuilder
 from filmparse.sinks import PageResult
 from strategies import films
 from test_tables_chunks import pool_results

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import filmparse
+from filmparse._table_inputs import as_result
 from filmparse._table_rows import chunk_rows
-from filmparse._tables import SCHEMAS, TABLE_NAMES, TableBuilder, as_result
+from filmparse._tables import SCHEMAS, TABLE_NAMES, TableBuilder
 from filmparse.engine import convert_page, page_worker
 from filmparse.engine._chunks import convert_chunk
 from filmparse.export import to_dict

@@ -16,12 +16,10 @@ the tables and the JSON cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import types
 import typing
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from operator import attrgetter, getitem, itemgetter
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -35,10 +33,9 @@ except ImportError as exc:  # pragma: no cover - exercised by making the import 
     raise MissingExtraError("pyarrow", "parquet", "table output (Arrow, Parquet)") from exc
 
 from .errors import FilmParseError
-from .export import to_dict, to_json
 from .models import Film
 from .sinks._base import PageResult
-from .sources import page_error, read_page
+from .sources import page_error
 
 # Small by nature, so int32 as the issue's table says; other whole numbers are int64.
 _INT32 = frozenset({"runtime_minutes", "year"})
@@ -366,48 +363,3 @@ def to_table(name: str, rows: list[tuple[Any, ...]]) -> pa.Table:
     """A table from row tuples (the few rows built in Python)."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in SCHEMAS[name]]
     return _from_columns(name, list(columns))
-
-
-# --- what the Python API accepts ----------------------------------------------------------
-
-
-def as_result(item: object) -> PageResult:
-    """A PageResult from a PageResult, a (path, Film | FilmParseError) pair of
-    parse_many, or a plain Film.
-
-    A pair's page is read again for its SHA-256 (page_id); a plain Film has no
-    page bytes, so its page_id is the SHA-256 of its one-line JSON export
-    (``to_json(film, indent=None)``) and its source_path is null.
-    """
-    if isinstance(item, PageResult):
-        return item
-    if isinstance(item, Film):
-        page_id = hashlib.sha256(to_json(item, indent=None).encode("utf-8")).hexdigest()
-        return PageResult("", page_id, record=to_dict(item), diagnostics=item.diagnostics)
-    if isinstance(item, tuple) and len(item) == 2:
-        path, outcome = os.fspath(item[0]), item[1]
-        if isinstance(outcome, FilmParseError) and outcome.section == "file":
-            return PageResult(path, None, error=outcome)
-        try:
-            page_id = hashlib.sha256(read_page(path, max_bytes=None)).hexdigest()
-        except FilmParseError as exc:
-            return PageResult(path, None, error=exc)
-        if isinstance(outcome, FilmParseError):
-            return PageResult(path, page_id, error=outcome)
-        if isinstance(outcome, Film):
-            record = to_dict(outcome)
-            record["source"] = {"path": path, "sha256": page_id}
-            return PageResult(path, page_id, record=record, diagnostics=outcome.diagnostics)
-    raise TypeError(
-        f"expected a PageResult, a (path, Film | FilmParseError) pair or a Film, got {item!r:.80}"
-    )
-
-
-def tables(results: Iterable[object]) -> dict[str, pa.Table]:
-    """All the tables of `results` (see as_result), every one present, even empty."""
-    builder = TableBuilder()
-    for item in results:
-        result = as_result(item)
-        if not result.skipped:
-            builder.add(result)
-    return builder.tables()

@@ -24,7 +24,7 @@ def tables(results: Iterable[object]) -> dict[str, Any]:
     ``page_id`` is the SHA-256 of ``to_json(film, indent=None)`` and their
     ``source_path`` is null).
     """
-    from ._tables import tables as build
+    from ._table_inputs import tables as build
 
     return build(results)
 
@@ -37,7 +37,7 @@ def table_schemas() -> str:
 
 
 def _run(sink: Sink, results: Iterable[object], skip: set[str] | None = None) -> int:
-    from ._tables import as_result
+    from ._table_inputs import as_result
 
     written = 0
     sink.open()

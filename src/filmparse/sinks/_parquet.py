@@ -38,8 +38,9 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised by making the import fail
     raise MissingExtraError("pyarrow", "parquet", "Parquet output") from exc
 
+from .._table_inputs import as_result
 from .._table_rows import Batch, Piece, assemble
-from .._tables import SCHEMAS, TABLE_NAMES, TableBuilder, as_result, digest
+from .._tables import SCHEMAS, TABLE_NAMES, TableBuilder, digest
 from ..atomic import _open_temp, sweep_temps
 from ._base import ROWS, PageResult
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from attrs import frozen
+from distributed import WorkerPlugin
 
 from conftest import FIXTURES, REFERENCE
 
@@ -106,3 +107,26 @@ def table_rows(fs: Any, root: str, prefix: tuple[str, str] = ("", "")) -> dict[s
                 row["source_path"] = row["source_path"].replace(*prefix, 1)
         tables[name] = sorted(rows, key=repr)
     return tables
+
+
+class KillOnPoison(WorkerPlugin):
+    """Makes each worker (restarted ones too: the scheduler keeps the plugin) die
+    the moment it starts converting a page whose name holds "poison": a page
+    that kills its process (native crash, memory limit), without needing one."""
+
+    name = "filmparse-tests-kill-on-poison"
+
+    def setup(self, worker: Any) -> None:
+        import os
+
+        from filmparse._distributed import _parts as module
+
+        parts: Any = module
+        convert = parts.engine_convert_page
+
+        def dying(job: Any, *args: Any, **kwargs: Any) -> Any:
+            if "poison" in job.page.path:
+                os._exit(70)
+            return convert(job, *args, **kwargs)
+
+        parts.engine_convert_page = dying

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from attrs import field, frozen
@@ -218,32 +218,30 @@ def _needs(sinks: Collection[Sink]) -> frozenset[str]:
     return frozenset().union(*(sink.needs for sink in sinks))
 
 
-def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
-    """Convert a partition and write its parts and marker (runs on a worker)."""
-    if plan.skip_existing:
+def run_partition(
+    partition: Partition, plan: Plan, results: Iterable[PageResult] | None = None
+) -> PartitionReport:
+    """Convert a partition and write its parts and marker (runs on a worker).
+
+    `results`: the partition's pages converted already, one result each in
+    order (``_isolate``: each page on its own, after one killed its workers)."""
+    if plan.skip_existing and results is None:
         earlier = done_before(partition, plan)
         if earlier is not None:
             return earlier
     sinks = [(output, _part_sink(output, partition.number, plan)) for output in plan.outputs]
     interface: list[Sink] = [sink for _, sink in sinks]
-    needs = _needs(interface)
+    if results is None:
+        needs = _needs(interface)
+        pages = pages_of(partition)
+        results = (convert_page(name, location, plan, needs) for name, location in pages)
     for sink in interface:
         sink.open()
     ok = failed = warnings = 0
     warning_codes: Counter[str] = Counter()
     failure_codes: Counter[str] = Counter()
     try:
-        for name, location in zip(partition.names, partition.locations, strict=True):
-            # The one-machine engine's own conversion of a page: the same rows and errors.
-            result = engine_convert_page(
-                Job(page_at(name, location, plan.storage_options)),
-                None,
-                strict=plan.strict,
-                max_bytes=plan.max_bytes,
-                needs=needs,
-                require_sections=plan.require_sections,
-                fail_on=plan.fail_on,
-            )
+        for result in results:
             ok, failed = ok + result.ok, failed + (not result.ok)
             warnings += len(result.diagnostics)
             warning_codes.update(diagnostic.code for diagnostic in result.diagnostics)
@@ -274,6 +272,30 @@ def run_partition(partition: Partition, plan: Plan) -> PartitionReport:
     )
     put(plan.marker(partition.number), _marker_text(partition, plan, report), plan.storage_options)
     return report
+
+
+def pages_of(partition: Partition) -> Iterator[tuple[str, str]]:
+    """(name, location) of each page of `partition`, in order."""
+    return zip(partition.names, partition.locations, strict=True)
+
+
+def convert_page(
+    name: str, location: str, plan: Plan, needs: frozenset[str] | None = None
+) -> PageResult:
+    """One page of a partition converted (on a worker), with what its parts
+    `needs` (the plan's outputs' if None): the one-machine engine's own
+    conversion, so the same rows and errors."""
+    if needs is None:
+        needs = _needs([_part_sink(output, 0, plan) for output in plan.outputs])
+    return engine_convert_page(
+        Job(page_at(name, location, plan.storage_options)),
+        None,
+        strict=plan.strict,
+        max_bytes=plan.max_bytes,
+        needs=needs,
+        require_sections=plan.require_sections,
+        fail_on=plan.fail_on,
+    )
 
 
 def _marker_text(partition: Partition, plan: Plan, report: PartitionReport) -> str:

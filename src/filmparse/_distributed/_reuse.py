@@ -11,7 +11,7 @@ from ..atomic import sweep_temps, write_atomic
 from ..cli._summary import Tally
 from ..cli._summary import summary as summary_line
 from ..diagnostics import FATAL_CODES
-from ..engine import default_jobs
+from ..engine import crashed_job, default_jobs
 from ..engine._worker import _internal as internal
 from ..engine._worker import convert_page as engine_convert_page
 from ..engine._worker import parse_page as engine_parse_page
@@ -44,6 +44,7 @@ __all__ = [
     "PageResult",
     "Sink",
     "Tally",
+    "crashed_job",
     "default_jobs",
     "engine_convert_page",
     "engine_parse_page",

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from typing import Any
 
+from ._isolate import killed_workers, run_isolated
 from ._listing import Partition, is_local, local_path
 from ._optional import require, url_to_fs
 from ._parts import MARKERS, Output, PartitionReport, Plan, put, run_partition
@@ -62,17 +63,23 @@ def submit_all(
     """Run every partition on the cluster; the reports in partition order."""
     distributed = require("distributed")
     pending = distributed.as_completed(loop=client.loop)  # not the default client's
-    outstanding: dict[str, int] = {}  # future key -> partition number
+    outstanding: dict[str, Partition] = {}  # future key -> its partition
     futures: dict[str, Any] = {}
     reports: list[PartitionReport] = []
     run = secrets.token_hex(4)
 
     def collect(future: Any) -> None:
-        number = outstanding.pop(future.key)
+        partition = outstanding.pop(future.key)
         futures.pop(future.key)
         try:
-            report: PartitionReport = future.result()
+            try:
+                report: PartitionReport = future.result()
+            except Exception as exc:
+                if not killed_workers(exc):
+                    raise
+                report = run_isolated(client, partition, plan, future.key)
         except Exception as exc:
+            number = partition.number
             raise RunError(f"partition {number} failed: {type(exc).__name__}: {exc}") from exc
         reports.append(report)
         done(report)
@@ -85,7 +92,7 @@ def submit_all(
                 plan,
                 key=f"filmparse-partition-{run}-{partition.number:05d}",
             )
-            outstanding[future.key], futures[future.key] = partition.number, future
+            outstanding[future.key], futures[future.key] = partition, future
             pending.add(future)
             while len(outstanding) >= in_flight:
                 collect(next(pending))

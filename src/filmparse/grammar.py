@@ -42,10 +42,8 @@ def grammar_parts() -> list[tuple[str, str]]:
     from . import sections  # here: the section modules import this module
 
     folder = grammar_folder()
-    parts = [
-        (f"grammars/{GRAMMAR_FILE}", folder.joinpath(GRAMMAR_FILE).read_text(encoding="utf-8")),
-        ("src/filmparse/sections/__init__.py", sections.page_rules()),
-    ]
+    page = folder.joinpath(GRAMMAR_FILE).read_text(encoding="utf-8")
+    parts = [(f"grammars/{GRAMMAR_FILE}", page)]
     files_read: set[str] = set()
     for number, section in enumerate(sections.SECTIONS, 1):
         title = section.heading or section.name.capitalize()
@@ -58,6 +56,10 @@ def grammar_parts() -> list[tuple[str, str]]:
             files_read.add(section.home)
             path = f"sections/{section.home}.ppeg"
             parts.append((f"grammars/{path}", folder.joinpath(path).read_text(encoding="utf-8")))
+    # (the page rules read an optional section that is one regex as one regex too)
+    one_regex = {name for _, text in parts for name, _, flags in _ONE_REGEX.findall(text)
+                 if not flags}  # fmt: skip
+    parts.insert(1, ("src/filmparse/sections/__init__.py", sections.page_rules(one_regex)))
     return parts
 
 

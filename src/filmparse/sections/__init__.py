@@ -10,7 +10,7 @@ the composed FilmVisitor.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import cast
 
 from ..models import checked_film
@@ -104,6 +104,7 @@ def _visitor() -> type[BaseVisitor]:
         "label_rules": frozenset(label.rule for s in SECTIONS for label in s.labels),
         "expected": _merged((pair for s in SECTIONS for pair in s.expected.items()), "field"),
         "optional": tuple(s.optional for s in SECTIONS),
+        "or_none_rules": {f"{s.rule}_or_none": s.rule for s in SECTIONS if s.optional},
         "lenient_sections": {s.lenient: s.name for s in SECTIONS[1:] if s.lenient is not None},
         "order": tuple(s.name for s in SECTIONS if s.lenient is not None),
         "headings": {s.name: s.heading for s in SECTIONS if s.heading is not None},
@@ -119,16 +120,22 @@ def _visitor() -> type[BaseVisitor]:
 FilmVisitor = _visitor()
 
 
-def page_rules() -> str:
-    """The page-level rules, as grammar text: they follow from the list above."""
+def page_rules(one_regex: Collection[str] = ()) -> str:
+    """The page-level rules, as grammar text: they follow from the list above.
+    An optional section whose rule is one of the regexes `one_regex` is read
+    by `<rule>_or_none`, its regex or nothing, one node where `<rule>?` made two."""
     first, rest = SECTIONS[0], SECTIONS[1:]
-    parts = [s.rule + ("?" if s.optional else "") for s in SECTIONS]
+    folded = [s.rule for s in SECTIONS if s.optional and s.rule in one_regex]
+    parts = [s.rule + ("_or_none" if s.rule in folded else "?" if s.optional else "")
+             for s in SECTIONS]  # fmt: skip
     lenient = [s.lenient for s in rest if s.lenient is not None]
     words = [label.text for s in SECTIONS for label in s.labels]
     words += [word for s in SECTIONS for word in s.never_headings]
     rules = [
-        "# The page: its sections in order, each but the header and facts optional.",
+        "# The page: its sections in order, each but the header and facts optional",
+        "# (<section>_or_none: the section's one regex, or nothing).",
         _wrapped("film_page", " ".join(["leading_blank", *parts, "end_of_page"])),
+        *(f'{rule + "_or_none":<19} = ~r"(?:(?&{rule}))?"' for rule in folded),
         "# Lenient mode: parse(text, strict=False) starts here instead (film_page.ppeg).",
         "# A page strict mode reads whole is read as strict mode reads it (its entries",
         "# and values are checked alike, the refusals then diagnostics), the others",

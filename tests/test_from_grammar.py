@@ -1,4 +1,4 @@
-"""models.from_grammar: the parser's builders give what the constructors give.
+"""_builders.from_grammar: the parser's builders give what the constructors give.
 
 They skip only what GRAMMAR_LINES says the grammar guarantees (one line of
 text, no colon in a speaker); these tests hold them to it on the values the
@@ -16,10 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from filmparse import values as v
+from filmparse._builders import _MANY_AT_ONCE, GRAMMAR_LINES, from_grammar, many_from_grammar
 from filmparse.grammar import rule_regex
 from filmparse.models import (
-    _MANY_AT_ONCE,
-    GRAMMAR_LINES,
     OFFERS,
     Availability,
     Award,
@@ -29,8 +28,6 @@ from filmparse.models import (
     Review,
     Translation,
     _Each,
-    from_grammar,
-    many_from_grammar,
 )
 
 # One line as a regex group can give it: no "\n" and no "\r" (normalised away).

@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Collection, Iterator, Mapping
 from typing import cast
 
-from ..models import checked_film
+from .._builders import checked_film
 from ..visitor import BaseVisitor
 from . import (
     awards,

@@ -24,7 +24,7 @@ class PageVisitor(BaseVisitor):
     headings: ClassVar[Mapping[str, str]] = {}  # section name -> heading
     item_fields: ClassVar[frozenset[str]] = frozenset()  # gathered across repeated sections
     field_section: ClassVar[Mapping[str, str]] = {}  # Film field -> its section
-    # Film(**fields) less the checks already made (models.checked_film).
+    # Film(**fields) less the checks already made (_builders.checked_film).
     film_of: ClassVar[staticmethod[[dict[str, Any]], Film]] = staticmethod(lambda f: Film(**f))
 
     def visit_film_page(self, node: Node, children: Sequence[Any]) -> Film:

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from parsimonious.nodes import Node, RegexNode
 
+from .._builders import from_grammar
 from .._entries import Entry, Pair, Unparsed, group_span
 from ..grammar import rule_regex
-from ..models import CEREMONIES, Award, from_grammar
+from ..models import CEREMONIES, Award
 from ..visitor import BaseVisitor
 from ._spec import Label, Section
 

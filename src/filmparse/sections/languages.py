@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
+from .._builders import from_grammar
 from .._entries import Entry, Pair, entry_lines, group_span
 from ..errors import reason
 from ..grammar import rule_regex
-from ..models import Translation, from_grammar
+from ..models import Translation
 from ..visitor import BaseVisitor, Source
 from ._spec import Line, Section
 

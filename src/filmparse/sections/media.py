@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
+from .._builders import from_grammar
 from .._entries import Entry, Pair, entry_lines, group_span
 from ..grammar import rule_regex
-from ..models import MediaItem, from_grammar
+from ..models import MediaItem
 from ..visitor import BaseVisitor, Source
 from ._free import is_heading, refused
 from ._spec import Section

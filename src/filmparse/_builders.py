@@ -35,17 +35,38 @@ GRAMMAR_LINES: Mapping[type, frozenset[str]] = {
     Award: frozenset({"category", "nominee"}),
     Translation: frozenset(),
 }
+# The same for lines that may be absent (the group None): their converters
+# strip and make an empty value None (values.optional_text), their validators
+# refuse only a line break (optional single_line).
+GRAMMAR_OPTIONAL_LINES: Mapping[type, frozenset[str]] = {
+    Translation: frozenset({"title", "tagline"}),
+}
 
 
-def _built(cls: type) -> Callable[..., Any]:
-    lines = GRAMMAR_LINES[cls]
+def _built(cls: type, fixed: Mapping[str, Any]) -> Callable[..., Any]:
+    lines, optional = GRAMMAR_LINES[cls], GRAMMAR_OPTIONAL_LINES.get(cls, frozenset())
     names: dict[str, Any] = {"new": object.__new__, "cls": cls}
     body = ["    entry = new(cls)"]
+    arguments = []
     for i, attribute in enumerate(attrs.fields(cls)):
         names[f"set{i}"] = getattr(cls, attribute.name).__set__
+        if attribute.name in fixed:  # converted and checked once, here (a bad value raises)
+            converter: Any = attribute.converter
+            value = converter(fixed[attribute.name]) if converter else fixed[attribute.name]
+            if attribute.validator:
+                attribute.validator(None, attribute, value)
+            names[f"v{i}"] = value
+            body.append(f"    set{i}(entry, v{i})")
+            continue
+        arguments.append(f"v{i}")
         if attribute.name in lines:
             body += [f"    if type(v{i}) is not str or not (v{i} := v{i}.strip()):",
                      "        return None"]  # fmt: skip
+        elif attribute.name in optional:
+            body += [f"    if v{i} is not None:",
+                     f"        if type(v{i}) is not str:",
+                     "            return None",
+                     f"        v{i} = v{i}.strip() or None"]  # fmt: skip
         else:
             names[f"a{i}"], names[f"c{i}"], names[f"f{i}"] = (
                 attribute, attribute.converter, attribute.validator)  # fmt: skip
@@ -55,29 +76,36 @@ def _built(cls: type) -> Callable[..., Any]:
                      "    except (ValueError, TypeError):",
                      "        return None"]  # fmt: skip
         body.append(f"    set{i}(entry, v{i})")
-    arguments = ", ".join(f"v{i}" for i in range(len(attrs.fields(cls))))
-    source = "\n".join([f"def build({arguments}):", *filter(None, body), "    return entry"])
+    source = "\n".join([f"def build({', '.join(arguments)}):", *filter(None, body),
+                        "    return entry"])  # fmt: skip
     exec(compile(source, f"<from_grammar {cls.__name__}>", "exec"), names)
     build: Callable[..., Any] = names["build"]
     return build
 
 
-def from_grammar(cls: type[T]) -> Callable[..., T | None]:
+def from_grammar(cls: type[T], **fixed: Any) -> Callable[..., T | None]:
     """A builder of `cls` for entries the grammar has read: called with the
     field values in order, it gives what cls(...) would, or None when in doubt.
 
-    Fields in GRAMMAR_LINES[cls] are only stripped (see there); the others run
-    their converter and validator as the constructor does.  None (a value
-    empty once stripped, or refused) means: call the constructor, or the
-    visitor's build(), for the error and where it stands.  The builder is
-    written out for its class, as attrs writes the constructor: a loop over
-    the fields cost more than the checks it saves.  Models built by hand or
-    from JSON always go through the constructor.
+    Fields in GRAMMAR_LINES[cls] are only stripped, those in
+    GRAMMAR_OPTIONAL_LINES[cls] stripped or None (see there); the others run
+    their converter and validator as the constructor does.  `fixed`: fields
+    whose value is the same for every entry (an award's ceremony, its
+    label's outcome), converted and checked once, here (a refused one
+    raises); the builder takes the other fields.  None (a value empty once stripped,
+    or refused) means: call the constructor, or the visitor's build(), for
+    the error and where it stands.  The builder is written out for its
+    class, as attrs writes the constructor: a loop over the fields cost more
+    than the checks it saves.  Models built by hand or from JSON always go
+    through the constructor.
     """
-    return _BUILDERS[cls]
+    key = (cls, tuple(sorted(fixed.items())))
+    if key not in _BUILDERS:
+        _BUILDERS[key] = _built(cls, fixed)
+    return _BUILDERS[key]
 
 
-_BUILDERS: dict[type, Callable[..., Any]] = {cls: _built(cls) for cls in GRAMMAR_LINES}
+_BUILDERS: dict[tuple[type, tuple[tuple[str, Any], ...]], Callable[..., Any]] = {}
 
 
 # Rows built a field at a time in slices of this many: each pass over a slice

@@ -59,6 +59,11 @@ class LanguagesVisitor(BaseVisitor):
             self.warn("FP202", at, f"{reason(exc)}; entry dropped", HEADING, self.extent(entry)[1],
                       (reason(exc), self.expects("language")))  # fmt: skip
             return Entry(None)
+        if one and not self.track:  # the common case: the groups are the fields but the code
+            _, country, *lines = language.groups()
+            value = _TRANSLATION_OF(name, code, country, *lines)
+            if value is not None:
+                return Entry(value)
         values = {
             "language": name,
             "language_code": code,
@@ -66,10 +71,6 @@ class LanguagesVisitor(BaseVisitor):
             "title": title.group("title"),
             "tagline": tagline.group("tagline"),
         }
-        if one and not self.track:  # the common case: every field converted and checked
-            value = _TRANSLATION_OF(*values.values())
-            if value is not None:
-                return Entry(value)
         source: Source = {
             "language": language,
             "language_code": (language, "language"),

@@ -1,7 +1,10 @@
-"""The page rule: an optional section that is one regex is read by
-`<rule>_or_none` (its regex, or nothing) where `<rule>?` made two nodes; the
-page must read as with `<rule>?`: the same Film, spans, labels, and the
-same grammar failure (position and rule) on a page strict mode refuses."""
+"""The page rule: film_page reads each section by the regex that reads it
+whole (`<rule>_or_none` for an optional one: that regex, or nothing), where
+`<rule>?` and the rule's alternation made up to three nodes; a page it
+refuses is read again by film_page_for_errors (each section by its rule),
+for the error.  Both must read as the page rule of `<rule>?` did: the same
+pages, Film, spans and labels, and the same grammar failure (position and
+rule) on a page strict mode refuses."""
 
 from __future__ import annotations
 
@@ -12,20 +15,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from parsimonious.exceptions import ParseError
 from parsimonious.grammar import Grammar
+from parsimonious.nodes import Node
 
 import filmparse
 from conftest import FIXTURES
 from filmparse import Film, render
 from filmparse.grammar import _compiled, assemble, film_grammar, grammar_parts
 from filmparse.normalise import normalise
-from filmparse.sections import FilmVisitor, page_rules
+from filmparse.sections import HEADINGS, FilmVisitor, page_rules
 from strategies import corrupted_pages, films
 
 _REFERENCE = (FIXTURES / "valid" / "leaving-las-vegas.txt").read_text(encoding="utf-8")
 
 
 def _unfolded() -> Grammar:
-    """The grammar with every optional section written `<rule>?`."""
+    """The grammar with every section read by its rule, `<rule>?` if optional."""
     parts = grammar_parts()
     assert parts[1][0] == "src/filmparse/sections/__init__.py"
     return _compiled(assemble([parts[0], (parts[1][0], page_rules()), *parts[2:]]))
@@ -34,20 +38,36 @@ def _unfolded() -> Grammar:
 UNFOLDED = _unfolded()
 
 
-def test_the_one_regex_sections_are_folded_and_the_others_are_not() -> None:
+def test_the_sections_are_read_whole_and_for_errors_by_their_rules() -> None:
     rule = str(film_grammar()["film_page"])
-    for folded in ("overview", "backdrop", "where_to_watch", "cast", "crew", "dialogue"):
+    for folded in ("overview", "backdrop", "languages", "where_to_watch", "reviews", "media"):
         assert f"{folded}_or_none" in rule
-    assert "languages?" in rule and "reviews?" in rule  # alternations: written as before
+    assert "header_block" in rule and "?" not in rule
+    assert str(film_grammar()["film_page_for_errors"]).endswith(
+        str(UNFOLDED["film_page"]).partition(" = ")[2]
+    )
     assert "_or_none" not in str(UNFOLDED["film_page"])
+
+
+def _tree(grammar: Grammar, clean: str) -> Node | str | tuple[str, int, str | None]:
+    """The tree parser.py reads (film_page, and if it fails film_page_for_errors),
+    or the failure: the position and the rule."""
+    try:
+        return grammar["film_page"].parse(clean)
+    except ParseError:
+        pass
+    try:
+        grammar["film_page_for_errors"].parse(clean)
+    except ParseError as exc:
+        return "refused", exc.pos, exc.expr.name if exc.expr is not None else None
+    return "read by film_page_for_errors alone"  # never: the two read the same pages
 
 
 def _reading(grammar: Grammar, page: str, track: bool) -> object:
     clean = normalise(page, [])
-    try:
-        tree = grammar["film_page"].parse(clean)
-    except ParseError as exc:
-        return "refused", exc.pos, exc.expr.name if exc.expr is not None else None
+    tree = _tree(grammar, clean)
+    if not isinstance(tree, Node):
+        return tree
     visitor = FilmVisitor(clean, strict=True, track=track)
     try:
         film = visitor.visit(tree)
@@ -84,7 +104,7 @@ def test_a_corrupted_page_reads_or_fails_as_with_optional_sections(page: str) ->
 def test_a_generated_page_with_headings_dropped_reads_as_before(film: Film, drop: set[int]) -> None:
     page = render(film)
     lines = page.split("\n")
-    headings = [i for i, line in enumerate(lines) if line in filmparse.sections.HEADINGS]
+    headings = [i for i, line in enumerate(lines) if line in HEADINGS]
     for index in sorted((headings[i] for i in drop if i < len(headings)), reverse=True):
         del lines[index]  # a heading gone: its lines read as the section above, or fail
     _same("\n".join(lines))

@@ -104,7 +104,7 @@ def _visitor() -> type[BaseVisitor]:
         "label_rules": frozenset(label.rule for s in SECTIONS for label in s.labels),
         "expected": _merged((pair for s in SECTIONS for pair in s.expected.items()), "field"),
         "optional": tuple(s.optional for s in SECTIONS),
-        "or_none_rules": {f"{s.rule}_or_none": s.rule for s in SECTIONS if s.optional},
+        "or_none_rules": {f"{s.rule}_or_none": s.whole for s in SECTIONS if s.optional},
         "lenient_sections": {s.lenient: s.name for s in SECTIONS[1:] if s.lenient is not None},
         "order": tuple(s.name for s in SECTIONS if s.lenient is not None),
         "headings": {s.name: s.heading for s in SECTIONS if s.heading is not None},
@@ -122,20 +122,29 @@ FilmVisitor = _visitor()
 
 def page_rules(one_regex: Collection[str] = ()) -> str:
     """The page-level rules, as grammar text: they follow from the list above.
-    An optional section whose rule is one of the regexes `one_regex` is read
-    by `<rule>_or_none`, its regex or nothing, one node where `<rule>?` made two."""
+
+    film_page reads each section by its `whole` rule where that is one of
+    the regexes `one_regex`, an optional one by `<rule>_or_none` (that regex
+    or nothing: one node where `<rule>?` and its alternation made up to
+    three); film_page_for_errors reads each by its `rule`, whose other
+    alternatives fail inside the entry that broke off, with its error."""
     first, rest = SECTIONS[0], SECTIONS[1:]
-    folded = [s.rule for s in SECTIONS if s.optional and s.rule in one_regex]
-    parts = [s.rule + ("_or_none" if s.rule in folded else "?" if s.optional else "")
-             for s in SECTIONS]  # fmt: skip
+    folded = {s.rule: s.whole for s in SECTIONS if s.optional and s.whole in one_regex}
+    parts = [f"{s.rule}_or_none" if s.rule in folded else f"{s.rule}?" if s.optional
+             else s.whole if s.whole in one_regex else s.rule for s in SECTIONS]  # fmt: skip
+    each = [s.rule + ("?" if s.optional else "") for s in SECTIONS]
     lenient = [s.lenient for s in rest if s.lenient is not None]
     words = [label.text for s in SECTIONS for label in s.labels]
     words += [word for s in SECTIONS for word in s.never_headings]
     rules = [
         "# The page: its sections in order, each but the header and facts optional",
-        "# (<section>_or_none: the section's one regex, or nothing).",
+        "# (<section>_or_none: the regex that reads the section whole, or nothing).",
         _wrapped("film_page", " ".join(["leading_blank", *parts, "end_of_page"])),
-        *(f'{rule + "_or_none":<19} = ~r"(?:(?&{rule}))?"' for rule in folded),
+        *(f'{rule + "_or_none":<19} = ~r"(?:(?&{whole}))?"' for rule, whole in folded.items()),
+        "# The same pages, each section read by its rule: where film_page fails, this",
+        "# fails inside the entry that broke off (parser.py reads a refused page again",
+        "# with it, for the error).",
+        _wrapped("film_page_for_errors", " ".join(["leading_blank", *each, "end_of_page"])),
         "# Lenient mode: parse(text, strict=False) starts here instead (film_page.ppeg).",
         "# A page strict mode reads whole is read as strict mode reads it (its entries",
         "# and values are checked alike, the refusals then diagnostics), the others",

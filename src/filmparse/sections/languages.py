@@ -119,6 +119,7 @@ _NATIVE_NAME = "a native language name such as Deutsch"
 
 SECTION = Section(
     rule="languages",
+    whole="languages_whole",
     heading=HEADING,
     visitor=LanguagesVisitor,
     write=write,

@@ -95,6 +95,7 @@ def write(film: Film, page: PageWriter) -> None:
 
 SECTION = Section(
     rule="media",
+    whole="media_whole",
     heading=HEADING,
     visitor=MediaVisitor,
     write=write,

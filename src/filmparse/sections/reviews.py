@@ -98,6 +98,7 @@ def write(film: Film, page: PageWriter) -> None:
 
 SECTION = Section(
     rule="reviews",
+    whole="reviews_whole",
     heading=HEADING,
     visitor=ReviewsVisitor,
     write=write,

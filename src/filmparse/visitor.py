@@ -66,6 +66,10 @@ def _checked(field: attrs.Attribute[Any], raw: Any) -> Any:
 
 
 _FILM_FIELDS = attrs.fields_dict(Film)  # looked up once, not at each header line
+# Each Film field's converter and validator (None: none), for film_field.
+_FIELD_CHECKS: dict[str, tuple[Any, Any]] = {
+    name: (field.converter, field.validator) for name, field in _FILM_FIELDS.items()
+}
 
 
 @cache
@@ -269,10 +273,14 @@ class BaseVisitor(_Visitor):
     def film_field(self, match: re.Match[str], section: str, name: str | None = None) -> Pair:
         """Convert and check the one named group of a header or fact line
         (`name`: that group of a block's one match; strict mode, no source map)."""
-        name, field = _field_of(match.re) if name is None else (name, _FILM_FIELDS[name])
+        if name is None:
+            name = _field_of(match.re)[0]
         raw = match.group(name)
+        converter, validator = _FIELD_CHECKS[name]  # (_checked, written out: a call a field)
         try:
-            value = _checked(field, raw)
+            value = converter(raw) if converter else raw
+            if validator:
+                validator(None, _FILM_FIELDS[name], value)
         except ValueError as exc:
             pos = match.start(name) if raw is not None else match.start()
             error = self.refused(exc, pos, section, name, "FP201")

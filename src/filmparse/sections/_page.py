@@ -121,13 +121,19 @@ class PageVisitor(BaseVisitor):
         items: dict[str, list[Any]] = {}  # Entries with a source map, else values
         extra: dict[str, list[Entry]] = {}
         first_at: dict[str, int] = {}  # where each scalar field was first read
+        track, item_fields = self.track, self.item_fields  # (looked up once, not per pair)
         for name, entry in pairs:
-            if name in self.item_fields:
-                found, value = items.setdefault(name, []), entry.value
-                if self.track:
+            if name in item_fields:
+                value = entry.value
+                found = items.get(name)
+                if found is None:
+                    found = items[name] = []
+                if track:
                     found += value
+                elif type(value) is Items:
+                    found += value.values
                 else:
-                    found += value.values if type(value) is Items else [e.value for e in value]
+                    found += [e.value for e in value]
             elif name == "extra_sections":
                 heading, lines = entry.value
                 if heading not in extra and self.track:
@@ -139,11 +145,11 @@ class PageVisitor(BaseVisitor):
                 fields[name] = entry.value
                 if entry.spans:  # (strict mode reads a field once, and keeps no spans untracked)
                     first_at[name] = entry.spans[0][1]
-                if self.track:
-                    for suffix, start, end in entry.spans:
-                        self.spans[f"$.{name}{suffix}"] = start, end
+                    if track:
+                        for suffix, start, end in entry.spans:
+                            self.spans[f"$.{name}{suffix}"] = start, end
         for name, entries in items.items():
-            if not self.track:
+            if not track:
                 fields[name] = tuple([value for value in entries if value is not None])
                 continue
             kept = [entry for entry in entries if entry.value is not None]

@@ -67,13 +67,3 @@ def _label_handler(lift: Handler, what: str) -> Handler:
 
     return visit_label
 
-
-def _or_none_handler(method: Handler) -> Handler:
-    """`<rule>_or_none`, the regex of a section or nothing: as `<rule>?` reads,
-    `[the section's value]` or `[]` (the node stands for the section's: the
-    same text, start and end, the same groups)."""
-
-    def visit_or_none(visitor: BaseVisitor, node: Node, children: list[Any]) -> list[Any]:
-        return [method(visitor, node, children)] if node.end > node.start else []
-
-    return visit_or_none

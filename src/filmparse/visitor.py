@@ -28,7 +28,7 @@ import attrs
 from parsimonious.expressions import Expression
 from parsimonious.nodes import Node, NodeVisitor
 
-from ._lifters import Handler, _field_handler, _label_handler, _lifter, _or_none_handler
+from ._lifters import Handler, _field_handler, _label_handler, _lifter
 from .diagnostics import Diagnostic
 from .errors import FilmParseError, error_at, reason
 from .grammar import rule_regex
@@ -107,7 +107,6 @@ class BaseVisitor(_Visitor):
     heading_rules: ClassVar[frozenset[str]] = frozenset()
     label_rules: ClassVar[frozenset[str]] = frozenset()
     expected: ClassVar[Mapping[str, str]] = {}  # field -> what it accepts, as a page writes it
-    or_none_rules: ClassVar[Mapping[str, str]] = {}  # <rule>_or_none -> rule (film_page)
     _handlers: ClassVar[dict[int, Handler]] = {}
     _held: ClassVar[list[Expression]] = []  # keeps the ids of _handlers' expressions unique
 
@@ -146,8 +145,6 @@ class BaseVisitor(_Visitor):
     def _handler(cls, expr: Expression) -> Handler:
         name = expr.name
         method: Handler | None = getattr(cls, "visit_" + name, None) if name else None
-        if method is None and name in cls.or_none_rules:
-            method = _or_none_handler(getattr(cls, "visit_" + cls.or_none_rules[name]))
         if method is None:
             lift = _lifter(expr)
             if name in cls.field_sections:

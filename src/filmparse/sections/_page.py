@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
 from .._entries import Entry, Items, Pair, Part, Unparsed, group_span
+from ..grammar import film_grammar
 from ..models import Film
 from ..visitor import BaseVisitor
 from .facts import NAME as FACTS
@@ -16,9 +18,24 @@ from .overview import NAME as OVERVIEW
 EXTRA = "extra"  # the name of an unknown section, for the order check
 
 
+class _SectionNode(RegexNode):
+    """A section of the page's regex as its own rule's node; its match, which
+    few visit methods read, made when asked (a block read twice cost time)."""
+
+    __slots__ = ()
+
+    @property
+    def match(self) -> re.Match[str]:  # type: ignore[override]
+        regex: re.Pattern[str] = self.expr.re  # type: ignore[attr-defined]
+        found = regex.match(self.full_text, self.start)
+        assert found is not None  # the page's regex read it there
+        return found
+
+
 class PageVisitor(BaseVisitor):
     # Set by sections/__init__.py from the section list.
     optional: ClassVar[tuple[bool, ...]] = ()  # film_page: which sections may be absent
+    wholes: ClassVar[tuple[str, ...]] = ()  # each section's whole rule, in page order
     lenient_sections: ClassVar[Mapping[str, str]] = {}  # lenient rule -> section name
     order: ClassVar[tuple[str, ...]] = ()  # lenient page order, header first
     headings: ClassVar[Mapping[str, str]] = {}  # section name -> heading
@@ -28,6 +45,8 @@ class PageVisitor(BaseVisitor):
     film_of: ClassVar[staticmethod[[dict[str, Any]], Film]] = staticmethod(lambda f: Film(**f))
 
     def visit_film_page(self, node: Node, children: Sequence[Any]) -> Film:
+        if isinstance(node, RegexNode):  # the page as one regex: each section a group
+            return self.assemble(self._sections(node.match))
         pairs: list[Pair] = []
         for optional, part in zip(self.optional, children[1:-1], strict=True):
             if not optional:
@@ -37,6 +56,17 @@ class PageVisitor(BaseVisitor):
         return self.assemble(pairs)
 
     visit_film_page_for_errors = visit_film_page  # (never reached: it fails where film_page does)
+
+    def _sections(self, page: re.Match[str]) -> list[Pair]:
+        """The pairs of each section the page's regex read, each visited as
+        the node of its `whole` rule would be (the same text, start and end)."""
+        pairs: list[Pair] = []
+        grammar, text = film_grammar(), self.text
+        for whole in self.wholes:
+            start, end = page.span(whole)
+            if start >= 0:  # (-1: an optional section the page lacks)
+                pairs += self.visit(_SectionNode(grammar[whole], text, start, end))
+        return pairs
 
     def visit_lenient_sections(self, node: Node, children: Sequence[Any]) -> Film:
         _, header, sections, _ = children

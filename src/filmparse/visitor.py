@@ -39,10 +39,12 @@ Where = re.Match[str] | tuple[re.Match[str], str]
 Source = re.Match[str] | dict[str, Where]
 from ._entries import (  # noqa: E402  (the section modules import them from here)
     Entry,
+    Items,
     Pair,
     Unparsed,
     _genre_spans,
     group_span,
+    joined,
     line_span,
 )
 
@@ -236,7 +238,7 @@ class BaseVisitor(_Visitor):
         return heading
 
     def whole_section(
-        self, node: Node, field: str, heading: str, read: Callable[[int, int], list[Entry]]
+        self, node: Node, field: str, heading: str, read: Callable[[int, int], list[Entry] | Items]
     ) -> list[Pair]:
         """A `<section>_whole` match: its heading, then `read(start, end)` of its entries."""
         return [(field, Entry(read(self.heading_of(node, heading).end(), node.end)))]
@@ -247,13 +249,13 @@ class BaseVisitor(_Visitor):
         children: Sequence[Any],
         field: str,
         heading: str,
-        read: Callable[[int, int], list[Entry]],
+        read: Callable[[int, int], list[Entry] | Items],
     ) -> list[Pair]:
         """A `<section>_parts` match: the heading and its block are one regex (read
         as the whole form is), then the entries the block rule left (visited)."""
         block, rest = children
         entries = read(self.heading_of(node, heading).end(), block.end())
-        return [(field, Entry([*entries, *rest]))]
+        return [(field, Entry(joined([entries, rest], self.track)))]
 
     def extent(self, source: Node | re.Match[str]) -> tuple[int, int]:
         """Where a node's or a match's text starts and ends (newlines after it left out)."""

@@ -100,6 +100,21 @@ def test_reviews_read_a_column_at_a_time_are_read_as_entry_by_entry(
              for line in (author, rating, content) if line is not None]  # fmt: skip
     text = "\n".join(["Heat", "", "Reviews", "", *lines, "", "Media", "", "Clip", "A"]) + "\n"
     assert _read(text, track=False) == _read(text, track=True)
+    _same_lenient(text)
+
+
+MEDIA = st.tuples(
+    st.sampled_from(["Clip", "clip", "CAST", "Reviews", "Trailer", "x\u00b2"]),
+    st.sampled_from(["A title", " Cast", "\tSpaced", "Reviews", "Another"]),
+)
+
+
+@given(items=st.lists(MEDIA, max_size=5))
+def test_media_read_at_once_are_read_as_item_by_item(items: list[tuple[str, str]]) -> None:
+    lines = [line for kind, title in items for line in (kind, title)]
+    text = "\n".join(["Heat", "", "Media", "", *lines]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)
+    _same_lenient(text)
 
 
 AWARD = st.sampled_from([

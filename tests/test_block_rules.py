@@ -100,6 +100,9 @@ def test_an_inlined_rule_is_its_regex_as_an_atomic_group() -> None:
     assert "# (?&a) in a comment stays" in text
     # Atomic, as PEG reads a terminal: a+ never gives back an x to what follows.
     assert re.match(r"(?>x+)x", "xxx") is None
+    # (?&-rule): the same without the names of its groups, nested ones too.
+    named = 'a = ~r"(?P<x>y)\\(?P<z>"\nb = ~r"(?&a)(?P<w>v)"\nc = ~r"(?&-b)"\n'
+    assert 'c = ~r"(?>(?>(?:y)\\(?P<z>)(?:v))"' in inlined(named)
 
 
 def test_inlining_an_unknown_or_flagged_rule_is_refused() -> None:

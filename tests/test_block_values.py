@@ -74,6 +74,15 @@ def test_translations_read_a_column_at_a_time_are_read_as_entry_by_entry(
              for line in (f"{language} {code}", title, tagline)]  # fmt: skip
     text = "\n".join(["Heat", "", "Available Languages", "", *lines, "", "Cast", "", "A"]) + "\n"
     assert _read(text, track=False) == _read(text, track=True)
+    _same_lenient(text)
+
+
+def _same_lenient(text: str) -> None:
+    """A lenient parse without a source map reads as one with it: the same Film and diagnostics."""
+    lenient, tracked = filmparse.parse(text, strict=False), filmparse.parse_with_source_map(
+        text, strict=False
+    )[0]
+    assert lenient == tracked and lenient.diagnostics == tracked.diagnostics
 
 
 REVIEW = st.tuples(
@@ -91,3 +100,41 @@ def test_reviews_read_a_column_at_a_time_are_read_as_entry_by_entry(
              for line in (author, rating, content) if line is not None]  # fmt: skip
     text = "\n".join(["Heat", "", "Reviews", "", *lines, "", "Media", "", "Clip", "A"]) + "\n"
     assert _read(text, track=False) == _read(text, track=True)
+    _same_lenient(text)
+
+
+MEDIA = st.tuples(
+    st.sampled_from(["Clip", "clip", "CAST", "Reviews", "Trailer", "x\u00b2"]),
+    st.sampled_from(["A title", " Cast", "\tSpaced", "Reviews", "Another"]),
+)
+
+
+@given(items=st.lists(MEDIA, max_size=5))
+def test_media_read_at_once_are_read_as_item_by_item(items: list[tuple[str, str]]) -> None:
+    lines = [line for kind, title in items for line in (kind, title)]
+    text = "\n".join(["Heat", "", "Media", "", *lines]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)
+    _same_lenient(text)
+
+
+AWARD = st.sampled_from([
+    "Best Actor - 1996 Nicolas Cage", "Best Picture - 0999 Someone", " Best Actor - 1996 A",
+    "Best - 1996  Spaced ", "A - 1995 B - 1996 C", "Best Actress - 1996 Elisabeth Shue",
+])  # fmt: skip
+
+
+LABEL = st.none() | st.lists(AWARD, max_size=4)  # None: no label
+
+
+@given(wins=LABEL, nominations=LABEL)
+def test_awards_built_a_label_at_a_time_are_read_as_line_by_line(
+    wins: list[str] | None, nominations: list[str] | None
+) -> None:
+    # Without a source map the lines under a label are built at once, the
+    # ceremony and the outcome checked once; with one, line by line.
+    lines = ["Heat", "", "Oscar Awards", ""]
+    for label, awards in (("Wins", wins), ("Nominations", nominations)):
+        lines += [label, "", *awards, ""] if awards is not None else []
+    text = "\n".join([*lines, "Media", "", "Clip", "A"]) + "\n"
+    assert _read(text, track=False) == _read(text, track=True)
+    _same_lenient(text)

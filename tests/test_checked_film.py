@@ -1,4 +1,4 @@
-"""models.checked_film: the parser's Film builder gives what Film(...) gives.
+"""_builders.checked_film: the parser's Film builder gives what Film(...) gives.
 
 It sets the fields the visitor hands on checked (header and fact values,
 lists of models) as given, and converts and validates the rest as the
@@ -17,7 +17,8 @@ from hypothesis import given, settings
 
 import filmparse
 from filmparse import sections
-from filmparse.models import Film, Translation, checked_film
+from filmparse._builders import checked_film
+from filmparse.models import Film, Translation
 from strategies import films
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "valid"

@@ -1,4 +1,4 @@
-"""models.from_grammar: the parser's builders give what the constructors give.
+"""_builders.from_grammar: the parser's builders give what the constructors give.
 
 They skip only what GRAMMAR_LINES says the grammar guarantees (one line of
 text, no colon in a speaker); these tests hold them to it on the values the
@@ -12,14 +12,20 @@ from typing import Any
 
 import attrs
 import pytest
+from attrs.validators import optional
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from filmparse import values as v
-from filmparse.grammar import rule_regex
-from filmparse.models import (
+from filmparse._builders import (
     _MANY_AT_ONCE,
     GRAMMAR_LINES,
+    GRAMMAR_OPTIONAL_LINES,
+    from_grammar,
+    many_from_grammar,
+)
+from filmparse.grammar import rule_regex
+from filmparse.models import (
     OFFERS,
     Availability,
     Award,
@@ -29,8 +35,6 @@ from filmparse.models import (
     Review,
     Translation,
     _Each,
-    from_grammar,
-    many_from_grammar,
 )
 
 # One line as a regex group can give it: no "\n" and no "\r" (normalised away).
@@ -119,6 +123,38 @@ def test_an_award_is_built_as_the_constructor_builds_it(
 
 
 @given(
+    outcome=st.sampled_from(["won", "nominated"]),
+    category=LINE,
+    year=st.sampled_from(["1995", "0999", "99999", "x"]),
+    nominee=LINE,
+)
+def test_an_award_of_fixed_ceremony_and_outcome_is_built_as_the_constructor_builds_it(
+    outcome: str, category: str, year: str, nominee: str
+) -> None:
+    built = from_grammar(Award, ceremony="Oscar", outcome=outcome)(category, year, nominee)
+    assert built == constructed(Award, "Oscar", outcome, category, year, nominee)
+
+
+def test_fixed_values_are_converted_and_checked_once_when_the_builder_is_written() -> None:
+    assert from_grammar(Award, ceremony=" Oscar", outcome="WON")("A", "1995", "B") == Award(
+        "Oscar", "won", "A", "1995", "B"
+    )
+    with pytest.raises(ValueError, match="'outcome' must be in"):
+        from_grammar(Award, ceremony="Oscar", outcome="lost")
+    with pytest.raises(ValueError, match="'ceremony' must be in"):
+        from_grammar(Award, ceremony="Emmy", outcome="won")
+
+
+def test_the_trusted_optional_fields_only_strip_and_refuse_line_breaks() -> None:
+    for cls, names in GRAMMAR_OPTIONAL_LINES.items():
+        for name in names:
+            field = attrs.fields_dict(cls)[name]
+            converter: object = field.converter
+            assert converter is v.optional_text
+            assert repr(field.validator) == repr(optional(v.single_line))
+
+
+@given(
     language=st.sampled_from(["Deutsch", "Pусский", " ", ""]),
     code=st.sampled_from(["de", "ru", "xx"]),
     country=st.sampled_from(["DE", "zz"]),
@@ -130,6 +166,8 @@ def test_a_translation_is_built_as_the_constructor_builds_it(
 ) -> None:
     values = (language, code, country, title, tagline)
     assert from_grammar(Translation)(*values) == constructed(Translation, *values)
+    # (a title or tagline that is not text is left to the constructor's error)
+    assert from_grammar(Translation)(language, code, country, 7, tagline) is None
 
 
 def test_list_fields_still_refuse_what_attrs_refuses() -> None:

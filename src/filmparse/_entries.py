@@ -32,6 +32,20 @@ class Items(NamedTuple):
     values: list[Any]
 
 
+def joined(parts: list[list[Entry] | Items], track: bool) -> list[Entry] | Items:
+    """A section's entries read in parts, as one list: Items without a source map."""
+    if track:  # (with a source map, parts are Entries)
+        entries: list[Entry] = []
+        for part in parts:
+            assert not isinstance(part, Items)
+            entries += part
+        return entries
+    values: list[Any] = []
+    for part in parts:
+        values += part.values if isinstance(part, Items) else [entry.value for entry in part]
+    return Items(values)
+
+
 class Part(NamedTuple):
     """A section of a lenient page: its name, where it starts and ends, what it gave."""
 

@@ -66,3 +66,4 @@ def _label_handler(lift: Handler, what: str) -> Handler:
         return match
 
     return visit_label
+

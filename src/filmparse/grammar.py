@@ -42,10 +42,8 @@ def grammar_parts() -> list[tuple[str, str]]:
     from . import sections  # here: the section modules import this module
 
     folder = grammar_folder()
-    parts = [
-        (f"grammars/{GRAMMAR_FILE}", folder.joinpath(GRAMMAR_FILE).read_text(encoding="utf-8")),
-        ("src/filmparse/sections/__init__.py", sections.page_rules()),
-    ]
+    page = folder.joinpath(GRAMMAR_FILE).read_text(encoding="utf-8")
+    parts = [(f"grammars/{GRAMMAR_FILE}", page)]
     files_read: set[str] = set()
     for number, section in enumerate(sections.SECTIONS, 1):
         title = section.heading or section.name.capitalize()
@@ -58,6 +56,10 @@ def grammar_parts() -> list[tuple[str, str]]:
             files_read.add(section.home)
             path = f"sections/{section.home}.ppeg"
             parts.append((f"grammars/{path}", folder.joinpath(path).read_text(encoding="utf-8")))
+    # (the page rules read an optional section that is one regex as one regex too)
+    one_regex = {name for _, text in parts for name, _, flags in _ONE_REGEX.findall(text)
+                 if not flags}  # fmt: skip
+    parts.insert(1, ("src/filmparse/sections/__init__.py", sections.page_rules(one_regex)))
     return parts
 
 
@@ -81,23 +83,27 @@ def assemble(parts: Iterable[tuple[str, str]]) -> str:
 # flags) in its place, as an atomic group, which is how PEG reads a terminal:
 # once matched, never re-entered.  It lets a block rule read a section's
 # entries in one regex, written from the entry rules instead of retyped.
-_INLINE = re.compile(r"\(\?&(\w+)\)")
+# `(?&-rule)`: the same without its named groups (the page's regex holds many
+# sections, whose groups' names repeat).
+_INLINE = re.compile(r"\(\?&(-?)(\w+)\)")
+_GROUP_NAME = re.compile(r"(?<!\\)\(\?P<\w+>")
 _ONE_REGEX = re.compile(r'^(\w+)\s*=\s*~r"((?:[^"\\\n]|\\.)*)"(\w*)\s*$', re.MULTILINE)
 
 
 def inlined(text: str, grammar: str | None = None) -> str:
-    """`text` with every `(?&rule)` outside comments replaced (see _INLINE),
+    """`text` with every `(?&rule)` (and `(?&-rule)`) outside comments replaced (see _INLINE),
     the rules looked up in `grammar` (by default `text` itself)."""
     found = _ONE_REGEX.findall(text if grammar is None else grammar)
     rules = {name: (pattern, flags) for name, pattern, flags in found}
 
     def expand(pattern: str, seen: tuple[str, ...]) -> str:
         def one(hit: re.Match[str]) -> str:
-            name = hit.group(1)
+            bare, name = hit.groups()
             if name not in rules or rules[name][1] or name in seen:
                 why = "no one-regex rule without flags" if name not in seen else "a cycle"
-                raise GrammarError(f"(?&{name}): {why} of that name")
-            return f"(?>{expand(rules[name][0], (*seen, name))})"
+                raise GrammarError(f"(?&{bare}{name}): {why} of that name")
+            body = expand(rules[name][0], (*seen, name))
+            return f"(?>{_GROUP_NAME.sub('(?:', body) if bare else body})"
 
         return _INLINE.sub(one, pattern)
 

@@ -156,7 +156,10 @@ def _read_strict(clean: str, *, track: bool, require: bool) -> Parsed:
     _refuse_non_pages(clean)
     rule: Expression = film_grammar().default_rule
     try:
-        tree = rule.parse(clean)
+        try:
+            tree = rule.parse(clean)
+        except ParseError:  # film_page reads sections whole: the error is this rule's
+            tree = film_grammar()["film_page_for_errors"].parse(clean)
     except ParseError as exc:
         raise _GrammarFailure(clean, exc) from None
     except RecursionError:

@@ -72,9 +72,10 @@ def _is_int(value: Any) -> TypeGuard[int]:
 
 def optional_date(value: Any) -> dt.date | None:
     """An ISO date YYYY-MM-DD that exists in the calendar."""
-    if value is None or isinstance(value, dt.date):
+    # (text, the parser's case, tested first: each test below is a call a value)
+    if type(value) is not str and (value is None or isinstance(value, dt.date)):
         return value
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         return None
     if not _DATE.fullmatch(raw):
@@ -114,6 +115,9 @@ def optional_runtime(value: Any) -> int | None:
 
 def _optional_whole(value: Any, pattern: re.Pattern[str], what: str) -> int | None:
     """An int, or text whose `pattern` group 1 is its digits; None when absent or empty."""
+    if type(value) is str:  # the parser's case, first (as text() reads it)
+        raw = value.strip()
+        return _whole(_matched(raw, pattern, what), raw) if raw else None
     if value is None:
         return None
     if _is_int(value):
@@ -132,9 +136,10 @@ def _whole(digits: str, raw: str) -> int:
     """The digits (thousands separators allowed) of `raw` as an int of at most INT64_MAX.
     Counted first: a page's thousands of digits cost no conversion."""
     digits = digits.replace(",", "").lstrip("0") or "0"
-    if len(digits) > len(_INT64_TEXT) or int(digits) > INT64_MAX:
+    number = int(digits) if len(digits) <= len(_INT64_TEXT) else INT64_MAX + 1
+    if number > INT64_MAX:
         raise ValueError(f"{_cut(raw)!r} is too large ({len(digits)} digits): {_TOO_LARGE}")
-    return int(digits)
+    return number
 
 
 _INT64_TEXT = str(INT64_MAX)
@@ -165,6 +170,9 @@ def optional_float(value: Any) -> float | None:
 
 def _optional_number(value: Any, pattern: re.Pattern[str], what: str) -> float | None:
     """A finite float: given as a number, or as text whose `pattern` group 1 is one."""
+    if type(value) is str:  # the parser's case, first (as text() reads it)
+        raw = value.strip()
+        return _finite(float(_matched(raw, pattern, what)), raw) if raw else None
     if value is None or isinstance(value, float):
         return _finite(value)
     if _is_int(value):
@@ -198,7 +206,9 @@ def language_code(value: Any) -> str:
 
 def genre_list(value: Any) -> tuple[str, ...]:
     """The genres of "Drama, Romance," or from a list; empty items dropped."""
-    items: Iterable[Any] = value.split(",") if isinstance(value, str) else (value or ())
+    if isinstance(value, str):  # (its parts are str: text() would only strip them)
+        return tuple([name for name in map(str.strip, value.split(",")) if name])
+    items: Iterable[Any] = value or ()
     return tuple(name for name in (text(item) for item in items) if name)
 
 

@@ -39,10 +39,12 @@ Where = re.Match[str] | tuple[re.Match[str], str]
 Source = re.Match[str] | dict[str, Where]
 from ._entries import (  # noqa: E402  (the section modules import them from here)
     Entry,
+    Items,
     Pair,
     Unparsed,
     _genre_spans,
     group_span,
+    joined,
     line_span,
 )
 
@@ -66,6 +68,10 @@ def _checked(field: attrs.Attribute[Any], raw: Any) -> Any:
 
 
 _FILM_FIELDS = attrs.fields_dict(Film)  # looked up once, not at each header line
+# Each Film field's converter and validator (None: none), for film_field.
+_FIELD_CHECKS: dict[str, tuple[Any, Any]] = {
+    name: (field.converter, field.validator) for name, field in _FILM_FIELDS.items()
+}
 
 
 @cache
@@ -232,7 +238,7 @@ class BaseVisitor(_Visitor):
         return heading
 
     def whole_section(
-        self, node: Node, field: str, heading: str, read: Callable[[int, int], list[Entry]]
+        self, node: Node, field: str, heading: str, read: Callable[[int, int], list[Entry] | Items]
     ) -> list[Pair]:
         """A `<section>_whole` match: its heading, then `read(start, end)` of its entries."""
         return [(field, Entry(read(self.heading_of(node, heading).end(), node.end)))]
@@ -243,13 +249,13 @@ class BaseVisitor(_Visitor):
         children: Sequence[Any],
         field: str,
         heading: str,
-        read: Callable[[int, int], list[Entry]],
+        read: Callable[[int, int], list[Entry] | Items],
     ) -> list[Pair]:
         """A `<section>_parts` match: the heading and its block are one regex (read
         as the whole form is), then the entries the block rule left (visited)."""
         block, rest = children
         entries = read(self.heading_of(node, heading).end(), block.end())
-        return [(field, Entry([*entries, *rest]))]
+        return [(field, Entry(joined([entries, rest], self.track)))]
 
     def extent(self, source: Node | re.Match[str]) -> tuple[int, int]:
         """Where a node's or a match's text starts and ends (newlines after it left out)."""
@@ -266,10 +272,14 @@ class BaseVisitor(_Visitor):
     def film_field(self, match: re.Match[str], section: str, name: str | None = None) -> Pair:
         """Convert and check the one named group of a header or fact line
         (`name`: that group of a block's one match; strict mode, no source map)."""
-        name, field = _field_of(match.re) if name is None else (name, _FILM_FIELDS[name])
+        if name is None:
+            name = _field_of(match.re)[0]
         raw = match.group(name)
+        converter, validator = _FIELD_CHECKS[name]  # (_checked, written out: a call a field)
         try:
-            value = _checked(field, raw)
+            value = converter(raw) if converter else raw
+            if validator:
+                validator(None, _FILM_FIELDS[name], value)
         except ValueError as exc:
             pos = match.start(name) if raw is not None else match.start()
             error = self.refused(exc, pos, section, name, "FP201")

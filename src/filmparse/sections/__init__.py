@@ -10,10 +10,10 @@ the composed FilmVisitor.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import cast
 
-from ..models import checked_film
+from .._builders import checked_film
 from ..visitor import BaseVisitor
 from . import (
     awards,
@@ -104,6 +104,7 @@ def _visitor() -> type[BaseVisitor]:
         "label_rules": frozenset(label.rule for s in SECTIONS for label in s.labels),
         "expected": _merged((pair for s in SECTIONS for pair in s.expected.items()), "field"),
         "optional": tuple(s.optional for s in SECTIONS),
+        "wholes": tuple(s.whole for s in SECTIONS),
         "lenient_sections": {s.lenient: s.name for s in SECTIONS[1:] if s.lenient is not None},
         "order": tuple(s.name for s in SECTIONS if s.lenient is not None),
         "headings": {s.name: s.heading for s in SECTIONS if s.heading is not None},
@@ -119,16 +120,34 @@ def _visitor() -> type[BaseVisitor]:
 FilmVisitor = _visitor()
 
 
-def page_rules() -> str:
-    """The page-level rules, as grammar text: they follow from the list above."""
+def page_rules(one_regex: Collection[str] = ()) -> str:
+    """The page-level rules, as grammar text: they follow from the list above.
+
+    film_page is one regex where every section's `whole` rule is one of the
+    regexes `one_regex`: each section that regex as a group of its name, an
+    optional one possessive (PEG's `x?`: never given back); one node, where a
+    sequence of rules, `x?` and alternations made 29.  film_page_for_errors
+    reads each section by its `rule`, whose other alternatives fail inside
+    the entry that broke off, with its error."""
     first, rest = SECTIONS[0], SECTIONS[1:]
-    parts = [s.rule + ("?" if s.optional else "") for s in SECTIONS]
+    each = [s.rule + ("?" if s.optional else "") for s in SECTIONS]
+    if {"leading_blank", "end_of_page", *(s.whole for s in SECTIONS)} <= set(one_regex):
+        groups = "".join(f"(?P<{s.whole}>(?&-{s.whole}))" + ("?+" if s.optional else "")
+                         for s in SECTIONS)  # fmt: skip
+        page = f'{"film_page":<19} = ~r"(?&leading_blank){groups}(?&end_of_page)"'
+    else:
+        page = _wrapped("film_page", " ".join(["leading_blank", *each, "end_of_page"]))
     lenient = [s.lenient for s in rest if s.lenient is not None]
     words = [label.text for s in SECTIONS for label in s.labels]
     words += [word for s in SECTIONS for word in s.never_headings]
     rules = [
-        "# The page: its sections in order, each but the header and facts optional.",
-        _wrapped("film_page", " ".join(["leading_blank", *parts, "end_of_page"])),
+        "# The page: its sections in order, each but the header and facts optional;",
+        "# each is the regex that reads it whole, as a group of that rule's name.",
+        page,
+        "# The same pages, each section read by its rule: where film_page fails, this",
+        "# fails inside the entry that broke off (parser.py reads a refused page again",
+        "# with it, for the error).",
+        _wrapped("film_page_for_errors", " ".join(["leading_blank", *each, "end_of_page"])),
         "# Lenient mode: parse(text, strict=False) starts here instead (film_page.ppeg).",
         "# A page strict mode reads whole is read as strict mode reads it (its entries",
         "# and values are checked alike, the refusals then diagnostics), the others",

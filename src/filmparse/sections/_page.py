@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from parsimonious.nodes import Node
+from parsimonious.nodes import Node, RegexNode
 
 from .._entries import Entry, Items, Pair, Part, Unparsed, group_span
+from ..grammar import film_grammar
 from ..models import Film
 from ..visitor import BaseVisitor
 from .facts import NAME as FACTS
@@ -16,18 +18,35 @@ from .overview import NAME as OVERVIEW
 EXTRA = "extra"  # the name of an unknown section, for the order check
 
 
+class _SectionNode(RegexNode):
+    """A section of the page's regex as its own rule's node; its match, which
+    few visit methods read, made when asked (a block read twice cost time)."""
+
+    __slots__ = ()
+
+    @property
+    def match(self) -> re.Match[str]:  # type: ignore[override]
+        regex: re.Pattern[str] = self.expr.re  # type: ignore[attr-defined]
+        found = regex.match(self.full_text, self.start)
+        assert found is not None  # the page's regex read it there
+        return found
+
+
 class PageVisitor(BaseVisitor):
     # Set by sections/__init__.py from the section list.
     optional: ClassVar[tuple[bool, ...]] = ()  # film_page: which sections may be absent
+    wholes: ClassVar[tuple[str, ...]] = ()  # each section's whole rule, in page order
     lenient_sections: ClassVar[Mapping[str, str]] = {}  # lenient rule -> section name
     order: ClassVar[tuple[str, ...]] = ()  # lenient page order, header first
     headings: ClassVar[Mapping[str, str]] = {}  # section name -> heading
     item_fields: ClassVar[frozenset[str]] = frozenset()  # gathered across repeated sections
     field_section: ClassVar[Mapping[str, str]] = {}  # Film field -> its section
-    # Film(**fields) less the checks already made (models.checked_film).
+    # Film(**fields) less the checks already made (_builders.checked_film).
     film_of: ClassVar[staticmethod[[dict[str, Any]], Film]] = staticmethod(lambda f: Film(**f))
 
     def visit_film_page(self, node: Node, children: Sequence[Any]) -> Film:
+        if isinstance(node, RegexNode):  # the page as one regex: each section a group
+            return self.assemble(self._sections(node.match))
         pairs: list[Pair] = []
         for optional, part in zip(self.optional, children[1:-1], strict=True):
             if not optional:
@@ -35,6 +54,19 @@ class PageVisitor(BaseVisitor):
             elif part:
                 pairs += part[0]
         return self.assemble(pairs)
+
+    visit_film_page_for_errors = visit_film_page  # (never reached: it fails where film_page does)
+
+    def _sections(self, page: re.Match[str]) -> list[Pair]:
+        """The pairs of each section the page's regex read, each visited as
+        the node of its `whole` rule would be (the same text, start and end)."""
+        pairs: list[Pair] = []
+        grammar, text = film_grammar(), self.text
+        for whole in self.wholes:
+            start, end = page.span(whole)
+            if start >= 0:  # (-1: an optional section the page lacks)
+                pairs += self.visit(_SectionNode(grammar[whole], text, start, end))
+        return pairs
 
     def visit_lenient_sections(self, node: Node, children: Sequence[Any]) -> Film:
         _, header, sections, _ = children
@@ -119,13 +151,19 @@ class PageVisitor(BaseVisitor):
         items: dict[str, list[Any]] = {}  # Entries with a source map, else values
         extra: dict[str, list[Entry]] = {}
         first_at: dict[str, int] = {}  # where each scalar field was first read
+        track, item_fields = self.track, self.item_fields  # (looked up once, not per pair)
         for name, entry in pairs:
-            if name in self.item_fields:
-                found, value = items.setdefault(name, []), entry.value
-                if self.track:
+            if name in item_fields:
+                value = entry.value
+                found = items.get(name)
+                if found is None:
+                    found = items[name] = []
+                if track:
                     found += value
+                elif type(value) is Items:
+                    found += value.values
                 else:
-                    found += value.values if type(value) is Items else [e.value for e in value]
+                    found += [e.value for e in value]
             elif name == "extra_sections":
                 heading, lines = entry.value
                 if heading not in extra and self.track:
@@ -137,11 +175,11 @@ class PageVisitor(BaseVisitor):
                 fields[name] = entry.value
                 if entry.spans:  # (strict mode reads a field once, and keeps no spans untracked)
                     first_at[name] = entry.spans[0][1]
-                if self.track:
-                    for suffix, start, end in entry.spans:
-                        self.spans[f"$.{name}{suffix}"] = start, end
+                    if track:
+                        for suffix, start, end in entry.spans:
+                            self.spans[f"$.{name}{suffix}"] = start, end
         for name, entries in items.items():
-            if not self.track:
+            if not track:
                 fields[name] = tuple([value for value in entries if value is not None])
                 continue
             kept = [entry for entry in entries if entry.value is not None]

@@ -63,8 +63,10 @@ class Section:
 
     `name` is what errors and diagnostics call it (the heading, unless
     given); `rule` its strict rule, `lenient` its lenient one (None: read by
-    other sections' lenient rules); `heading_rule` the rule of its heading
-    line, derived from `heading`.  `lines` and `labels` become rules too;
+    other sections' lenient rules); `whole` the alternative of `rule` that
+    reads it whole where strict mode reads it at all (`rule`, unless given;
+    the others are there for a broken section's error); `heading_rule` the
+    rule of its heading line, derived from `heading`.  `lines` and `labels` become rules too;
     `lookahead`, if set, names a rule that matches the start of any of them.
     `fields` are the rules whose one named group is a Film field.
     `hint` says what may come next when a line fits nothing in the section
@@ -78,6 +80,7 @@ class Section:
     heading: str | None = field(default=None, validator=_plain)
     name: str = field()
     optional: bool = True
+    whole: str = field()
     lenient: str | None = None
     heading_rule: str = field()
     lines: tuple[Line, ...] = ()
@@ -95,6 +98,10 @@ class Section:
         if self.heading is None:
             raise ValueError(f"section {self.rule!r} has no heading: give it a name")
         return self.heading
+
+    @whole.default
+    def _whole_rule(self) -> str:
+        return self.rule
 
     @heading_rule.default
     def _heading_rule(self) -> str:

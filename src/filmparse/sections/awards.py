@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import starmap
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from parsimonious.nodes import Node, RegexNode
 
-from .._entries import Entry, Pair, Unparsed, group_span
+from .._builders import from_grammar
+from .._entries import Entry, Items, Pair, Unparsed, group_span, joined
 from ..grammar import rule_regex
-from ..models import CEREMONIES, Award, from_grammar
+from ..models import CEREMONIES, Award
 from ..visitor import BaseVisitor
 from ._spec import Label, Section
 
@@ -27,7 +29,10 @@ _OUTCOMES = ((WINS, "won"), (NOMINATIONS, "nominated"))
 _SPLIT = re.compile(r" - [0-9]{4} ")
 _LABEL_TEXT = {outcome: label.text for label, outcome in _OUTCOMES}
 _LINE = "CATEGORY - YEAR Nominee"
-_AWARD_OF = from_grammar(Award)  # the grammar's regex guarantees one-line groups
+# The grammar's regex guarantees one-line groups; the ceremony and the outcome
+# (the label's) are the same for every line under a label: checked once.
+_AWARD_OF = {outcome: from_grammar(Award, ceremony=CEREMONY, outcome=outcome)
+             for _, outcome in _OUTCOMES}  # fmt: skip
 # The parts of the awards regex: (rule, its label's rule, the outcome).
 _PARTS = (("award_wins", WINS.rule, "won"), ("award_nominations", NOMINATIONS.rule, "nominated"))
 
@@ -41,36 +46,42 @@ class Outcome(NamedTuple):
 
 class AwardsVisitor(BaseVisitor):
     def visit_awards(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
-        pos, entries = self.heading_of(node, "awards_heading").end(), []
+        pos, parts = self.heading_of(node, "awards_heading").end(), []
         for rule, label, outcome in _PARTS:  # each optional, in turn
             part = rule_regex(rule).match(self.text, pos)
             if part is not None:
-                entries += self._awards(part.start(), part.end(), label, outcome)
+                parts.append(self._awards(part.start(), part.end(), label, outcome))
                 pos = part.end()
-        return [(FIELD, Entry(entries))]
+        return [(FIELD, Entry(joined(parts, self.track)))]
 
-    def visit_strict_awards(self, node: Node, children: Sequence[Any]) -> list[Entry]:
+    def visit_strict_awards(self, node: Node, children: Sequence[Any]) -> list[Entry] | Items:
         wins, nominations = children[:2]
-        return [*(wins[0] if wins else ()), *(nominations[0] if nominations else ())]
+        return joined([*wins, *nominations], self.track)
 
-    def visit_award_wins(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+    def visit_award_wins(self, node: RegexNode, children: Sequence[Any]) -> list[Entry] | Items:
         return self._awards(node.start, node.end, WINS.rule, "won")
 
-    def visit_award_nominations(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+    def visit_award_nominations(
+        self, node: RegexNode, children: Sequence[Any]
+    ) -> list[Entry] | Items:
         return self._awards(node.start, node.end, NOMINATIONS.rule, "nominated")
 
-    def _awards(self, start: int, end: int, rule: str, outcome: str) -> list[Entry]:
+    def _awards(self, start: int, end: int, rule: str, outcome: str) -> list[Entry] | Items:
         """A label (rule `rule`) at `start` and its award lines, read back with award_line."""
         label = rule_regex(rule).match(self.text, start)
         assert label is not None  # the part's regex starts with it
         self.label("label", label)
-        lines = rule_regex("award_line").finditer(self.text, label.end(), end)
+        lines = rule_regex("award_line")
+        if not self.track:  # the common case: the groups are the last fields, in order
+            built = list(starmap(_AWARD_OF[outcome], lines.findall(self.text, label.end(), end)))
+            if all(built):  # (None: in doubt; every model is true)
+                return Items(built)
         under = Outcome(outcome, label.start())
-        return [self._award(match, under) for match in lines]
+        return [self._award(match, under) for match in lines.finditer(self.text, label.end(), end)]
 
     def _award(self, match: re.Match[str], outcome: Outcome) -> Entry:
         if not self.track:  # the common case: the groups are the last fields, in order
-            award = _AWARD_OF(CEREMONY, outcome.outcome, *match.groups())
+            award = _AWARD_OF[outcome.outcome](*match.groups())
             if award is not None:
                 return Entry(award)
         values = {"ceremony": CEREMONY, "outcome": outcome.outcome, **match.groupdict()}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node
 
-from .._entries import Entry, Pair
+from .._entries import Entry, Items, Pair
 from ..grammar import rule_regex
 from ..visitor import BaseVisitor
 from ._free import refused
@@ -32,14 +32,13 @@ class CastCrewVisitor(BaseVisitor):
         start = self.heading_of(node, "crew_heading").end()
         return [("crew", Entry(self._lines(start, node.end, "crew_line", CREW)))]
 
-    def _lines(self, start: int, end: int, rule: str, heading: str) -> list[Entry]:
+    def _lines(self, start: int, end: int, rule: str, heading: str) -> list[Entry] | Items:
         """The lines from `start` to `end`, read back with the line rule."""
         lines = rule_regex(rule).finditer(self.text, start, end)
         if not self.track:  # the common case: a line that starts with its text is kept as read
-            found = [match.group(1) for match in lines]
+            found = rule_regex(rule).findall(self.text, start, end)
             if not any(line[:1].isspace() for line in found):
-                return [Entry(line) for line in found]
-            lines = rule_regex(rule).finditer(self.text, start, end)
+                return Items(found)
         return [self._line(match, heading) for match in lines]
 
     def _line(self, match: re.Match[str], heading: str) -> Entry:

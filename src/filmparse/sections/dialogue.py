@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
+from .._builders import from_grammar, many_from_grammar
 from .._entries import Entry, Items, Pair, Unparsed, group_span
 from ..grammar import rule_regex
-from ..models import DialogueLine, from_grammar, many_from_grammar
+from ..models import DialogueLine
 from ..visitor import BaseVisitor
 from ._spec import Section
 

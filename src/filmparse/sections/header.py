@@ -170,6 +170,7 @@ _ORDER_TEXT = f"{_LINE_NAMES}, then {', '.join(line.prefix for line in FACT_LINE
 
 SECTION = Section(
     rule="header",
+    whole="header_block",
     name=NAME,
     visitor=HeaderVisitor,
     write=write,

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
-from .._entries import Entry, Pair, entry_lines, group_span
+from .._builders import from_grammar
+from .._entries import Entry, Items, Pair, entry_lines, group_span
 from ..errors import reason
 from ..grammar import rule_regex
-from ..models import Translation, from_grammar
+from ..models import Translation
 from ..visitor import BaseVisitor, Source
 from ._spec import Line, Section
 
@@ -27,6 +28,15 @@ TITLE = Line("translation_title", f"{TITLE_WORD}:", "title")
 _TRANSLATION_OF = from_grammar(Translation)
 
 
+def _code_or_none(name: str) -> str | None:
+    """The code of a language name, None for a name with none (then the
+    builder refuses the entry, and _translation says why)."""
+    try:
+        return codes.language_code_from_name(name)
+    except ValueError:
+        return None
+
+
 class LanguagesVisitor(BaseVisitor):
     def visit_languages_whole(self, node: RegexNode, children: Sequence[Any]) -> list[Pair]:
         return self.whole_section(node, FIELD, "languages_heading", self._translations)
@@ -34,11 +44,19 @@ class LanguagesVisitor(BaseVisitor):
     def visit_languages_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return self.section_parts(node, children, FIELD, "languages_heading", self._translations)
 
-    def visit_translations_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+    def visit_translations_block(
+        self, node: RegexNode, children: Sequence[Any]
+    ) -> list[Entry] | Items:
         return self._translations(node.start, node.end)
 
-    def _translations(self, start: int, end: int) -> list[Entry]:
-        entries = rule_regex("translation_entry").finditer(self.text, start, end)
+    def _translations(self, start: int, end: int) -> list[Entry] | Items:
+        regex = rule_regex("translation_entry")
+        if not self.track:  # the common case: the groups are the fields but the code, in order
+            built = [_TRANSLATION_OF(name, _code_or_none(name), country, title, tagline)
+                     for name, country, title, tagline in regex.findall(self.text, start, end)]
+            if all(built):  # (None: in doubt, the entries read one by one; a model is true)
+                return Items(built)
+        entries = regex.finditer(self.text, start, end)
         return [self._translation(entry, entry, entry, entry, True) for entry in entries]
 
     def visit_translation(self, node: Node, children: Sequence[Any]) -> Entry:
@@ -58,6 +76,11 @@ class LanguagesVisitor(BaseVisitor):
             self.warn("FP202", at, f"{reason(exc)}; entry dropped", HEADING, self.extent(entry)[1],
                       (reason(exc), self.expects("language")))  # fmt: skip
             return Entry(None)
+        if one and not self.track:  # the common case: the groups are the fields but the code
+            _, country, *lines = language.groups()
+            value = _TRANSLATION_OF(name, code, country, *lines)
+            if value is not None:
+                return Entry(value)
         values = {
             "language": name,
             "language_code": code,
@@ -65,10 +88,6 @@ class LanguagesVisitor(BaseVisitor):
             "title": title.group("title"),
             "tagline": tagline.group("tagline"),
         }
-        if one and not self.track:  # the common case: every field converted and checked
-            value = _TRANSLATION_OF(*values.values())
-            if value is not None:
-                return Entry(value)
         source: Source = {
             "language": language,
             "language_code": (language, "language"),
@@ -89,6 +108,8 @@ class LanguagesVisitor(BaseVisitor):
         ))  # fmt: skip
 
     def visit_lenient_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        if isinstance(children[1], Items):  # strict_languages, read as strict mode reads it
+            return [(FIELD, Entry(children[1]))]
         return [(FIELD, Entry(self.entries(children[1], HEADING)))]
 
 
@@ -117,6 +138,7 @@ _NATIVE_NAME = "a native language name such as Deutsch"
 
 SECTION = Section(
     rule="languages",
+    whole="languages_whole",
     heading=HEADING,
     visitor=LanguagesVisitor,
     write=write,

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
-from .._entries import Entry, Pair, entry_lines, group_span
+from .._builders import from_grammar
+from .._entries import Entry, Items, Pair, entry_lines, group_span
 from ..grammar import rule_regex
-from ..models import MediaItem, from_grammar
+from ..models import MediaItem
 from ..visitor import BaseVisitor, Source
 from ._free import is_heading, refused
 from ._spec import Section
@@ -36,11 +37,20 @@ class MediaVisitor(BaseVisitor):
     def visit_media_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return self.section_parts(node, children, FIELD, "media_heading", self._items)
 
-    def visit_media_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+    def visit_media_block(
+        self, node: RegexNode, children: Sequence[Any]
+    ) -> list[Entry] | Items:
         return self._items(node.start, node.end)
 
-    def _items(self, start: int, end: int) -> list[Entry]:
-        items = rule_regex("media_entry").finditer(self.text, start, end)
+    def _items(self, start: int, end: int) -> list[Entry] | Items:
+        regex = rule_regex("media_entry")
+        if not self.track:  # the common case: the groups are the fields, in order
+            built = [None if title[:1].isspace() else _ITEM_OF(kind, title)
+                     for kind, title in regex.findall(self.text, start, end)]  # fmt: skip
+            if all(built) and not any(_written_as_heading(item.kind)
+                                      for item in built if item is not None):  # fmt: skip
+                return Items(built)  # (a model is true)
+        items = regex.finditer(self.text, start, end)
         return [self._item(item, item, item, True) for item in items]
 
     def visit_media_item(self, node: Node, children: Sequence[Any]) -> Entry:
@@ -83,6 +93,8 @@ class MediaVisitor(BaseVisitor):
         return True
 
     def visit_lenient_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        if isinstance(children[1], Items):  # strict_media, read as strict mode reads it
+            return [(FIELD, Entry(children[1]))]
         return [(FIELD, Entry(self.entries(children[1], HEADING)))]
 
 
@@ -94,6 +106,7 @@ def write(film: Film, page: PageWriter) -> None:
 
 SECTION = Section(
     rule="media",
+    whole="media_whole",
     heading=HEADING,
     visitor=MediaVisitor,
     write=write,

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from parsimonious.nodes import Node, RegexNode
 
-from .._entries import Entry, Pair, entry_lines, group_span
+from .._builders import from_grammar
+from .._entries import Entry, Items, Pair, entry_lines, group_span
 from ..grammar import rule_regex
-from ..models import Review, from_grammar
+from ..models import Review
 from ..visitor import BaseVisitor, Source
 from ._free import refused
 from ._spec import Section
@@ -31,19 +32,24 @@ class ReviewsVisitor(BaseVisitor):
     def visit_reviews_parts(self, node: Node, children: Sequence[Any]) -> list[Pair]:
         return self.section_parts(node, children, FIELD, "reviews_heading", self._reviews)
 
-    def visit_reviews_block(self, node: RegexNode, children: Sequence[Any]) -> list[Entry]:
+    def visit_reviews_block(
+        self, node: RegexNode, children: Sequence[Any]
+    ) -> list[Entry] | Items:
         return self._reviews(node.start, node.end)
 
-    def _reviews(self, start: int, end: int) -> list[Entry]:
-        reviews = rule_regex("review_entry").finditer(self.text, start, end)
-        if self.track:
-            return [self._entry(review) for review in reviews]
-        # The groups are the fields, in order; a value with spaces before it
-        # (that may read as a heading once stripped) takes the long way.
-        built = [(None if review.group(1)[:1].isspace() or review.group(3)[:1].isspace()
-                  else _REVIEW_OF(*review.groups()), review) for review in reviews]  # fmt: skip
-        return [Entry(value) if value is not None else self._entry(review)
-                for value, review in built]  # fmt: skip
+    def _reviews(self, start: int, end: int) -> list[Entry] | Items:
+        regex = rule_regex("review_entry")
+        if not self.track:
+            # The groups are the fields, in order (an absent rating "": None, as
+            # the group's None); a value with spaces before it (that may read as
+            # a heading once stripped) takes the long way, as any refused one.
+            rows = regex.findall(self.text, start, end)
+            built = [None if author[:1].isspace() or content[:1].isspace()
+                     else _REVIEW_OF(author, rating, content)
+                     for author, rating, content in rows]  # fmt: skip
+            if all(built):  # (a model is true)
+                return Items(built)
+        return [self._entry(review) for review in regex.finditer(self.text, start, end)]
 
     def _entry(self, review: re.Match[str]) -> Entry:
         return self._review(review, review, review, review if review.start("rating") >= 0 else None,
@@ -79,6 +85,8 @@ class ReviewsVisitor(BaseVisitor):
         return Entry(review, tuple(spans))
 
     def visit_lenient_reviews(self, node: Node, children: Sequence[Any]) -> list[Pair]:
+        if isinstance(children[1], Items):  # strict_reviews, read as strict mode reads it
+            return [(FIELD, Entry(children[1]))]
         return [(FIELD, Entry(self.entries(children[1], HEADING)))]
 
 
@@ -97,6 +105,7 @@ def write(film: Film, page: PageWriter) -> None:
 
 SECTION = Section(
     rule="reviews",
+    whole="reviews_whole",
     heading=HEADING,
     visitor=ReviewsVisitor,
     write=write,

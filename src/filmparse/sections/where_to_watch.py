@@ -10,9 +10,10 @@ import attrs
 from parsimonious.nodes import Node, RegexNode
 
 from .. import codes
+from .._builders import from_grammar
 from .._entries import Entry, Items, OffsetSpan, Pair, Unparsed, group_span
 from ..grammar import rule_regex
-from ..models import OFFERS, Availability, from_grammar
+from ..models import OFFERS, Availability
 from ..visitor import BaseVisitor
 from ._spec import Section
 

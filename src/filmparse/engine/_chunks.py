@@ -19,11 +19,17 @@ MOST_PAGES = 32  # pages per chunk: the Arrow overhead of a chunk spread over en
 
 
 def convert_chunk(
-    jobs: list[Job], convert: Callable[[Job], PageResult], *, keep_record: bool = False
+    jobs: list[Job],
+    convert: Callable[[Job], PageResult],
+    *,
+    keep_record: bool = False,
+    streams: bool = True,
 ) -> list[PageResult]:
     """`convert` (a ``page_worker`` whose needs include the Film or the record) for each
     job, each result carrying its rows (the chunk's Rows, shared, and its index
-    there); the record only if `keep_record`."""
+    there); the record only if `keep_record`.  `streams`: the rows as Arrow
+    IPC bytes, to cross processes; False for a chunk converted where it is
+    written (``-j 1``), which keeps the tables."""
     from .._table_rows import ChunkRows  # pyarrow: loaded by the workers that need it
 
     chunk = ChunkRows()
@@ -36,12 +42,12 @@ def convert_chunk(
         if result.film is not None or (result.record is not None and not keep_record):
             result = attrs.evolve(result, record=result.record if keep_record else None, film=None)
         results.append(result)
-    rows = chunk.rows()
+    rows = chunk.rows(streams=streams)
     return [attrs.evolve(result, rows=(rows, index)) for index, result in enumerate(results)]
 
 
 def chunk_worker(
-    convert: Callable[[Job], PageResult], *, keep_record: bool = False
+    convert: Callable[[Job], PageResult], *, keep_record: bool = False, streams: bool = True
 ) -> Callable[[list[Job]], list[PageResult]]:
     """The picklable chunk function of `convert` when a sink needs rows."""
-    return partial(convert_chunk, convert=convert, keep_record=keep_record)
+    return partial(convert_chunk, convert=convert, keep_record=keep_record, streams=streams)

@@ -4,6 +4,9 @@ that writes each batch before taking the next page."""
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -129,3 +132,27 @@ def test_statistics_only_for_numbers_and_dates(tmp_path: Path, pool: list[PageRe
             numeric = column.physical_type in ("INT32", "INT64", "DOUBLE")
             assert column.is_stats_set == numeric, (name, column.path_in_schema)
             assert column.compression == "ZSTD"
+
+
+WRITE_PICKLED = """
+import pickle, sys
+from filmparse.sinks._parquet import ParquetSink
+sink = ParquetSink(sys.argv[1], pages_per_part=5, batch_pages=2)
+sink.open()
+with open(sys.argv[2], "rb") as handle:
+    for result in pickle.load(handle):
+        sink.write(result)
+sink.commit()
+print("pandas" in sys.modules, len(sink.parts_written))
+"""
+
+
+def test_writing_the_workers_rows_imports_no_pandas(tmp_path: Path, pool: list[PageResult]) -> None:
+    """pyarrow's first ``pa.array`` imports pandas (~0.2 s, ~45 MB): the main process of
+    a run with workers (rows from one chunk: no duplicate left to cut out) builds none."""
+    results = tmp_path / "results.pickle"
+    results.write_bytes(pickle.dumps(pool))
+    command = [sys.executable, "-c", WRITE_PICKLED, str(tmp_path / "out"), str(results)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", str(len(parts(tmp_path / "out")[0]))]
+    assert len(parts(tmp_path / "out")[0]) > 1

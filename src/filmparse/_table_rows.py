@@ -4,6 +4,8 @@ A worker turns the results of its chunk of pages into Arrow tables
 (``chunk_rows``: one IPC stream per table, and where each page's rows end), so
 the main process neither unpickles export dicts nor converts them: a
 ``Batch`` only slices the chunks' tables per page and concatenates them.
+Converted in the writing process (``-j 1``), a chunk keeps its tables as they
+are: the same rows, without the IPC stream written and read back.
 Results without rows (the Python API's, a page that killed its worker) are
 built here, from their records, in the same order.
 
@@ -39,20 +41,24 @@ class ChunkRows:
         else:  # no rows: it ends where the page before did
             builder.ends.append(builder.ends[-1] if builder.ends else (0,) * len(TABLE_NAMES))
 
-    def rows(self) -> Rows:
-        """Every table's rows so far, as Rows; then they are forgotten."""
+    def rows(self, *, streams: bool = True) -> Rows:
+        """Every table's rows so far, as Rows; then they are forgotten.
+
+        `streams`: each table as Arrow IPC bytes, to cross to another process;
+        else the tables themselves, for this process's sinks (``-j 1``)."""
         ends = self._builder.ends
         by_table = tuple(zip(*ends, strict=True)) if ends else ((),) * len(TABLE_NAMES)
         tables = self._builder.tables(encoded_ids=True)
-        return Rows(tuple(_ipc(tables[name]) for name in TABLE_NAMES), by_table)
+        ordered = (tables[name] for name in TABLE_NAMES)
+        return Rows(tuple(map(_ipc, ordered) if streams else ordered), by_table)
 
 
-def chunk_rows(results: Iterable[PageResult]) -> Rows:
+def chunk_rows(results: Iterable[PageResult], *, streams: bool = True) -> Rows:
     """The rows of every table for `results` (skipped ones have none)."""
     chunk = ChunkRows()
     for result in results:
         chunk.add(result)
-    return chunk.rows()
+    return chunk.rows(streams=streams)
 
 
 def _ipc(table: pa.Table) -> bytes:
@@ -156,7 +162,9 @@ def assemble(pieces: list[list[Piece]]) -> dict[str, pa.Table]:
         key = (id(rows), number)
         if key not in decoded:
             keep.append(rows)
-            table = pa.ipc.open_stream(rows.tables[number]).read_all()
+            table = rows.tables[number]
+            if not isinstance(table, pa.Table):
+                table = pa.ipc.open_stream(table).read_all()
             decoded[key] = decoded_ids(TABLE_NAMES[number], table)
         return decoded[key].slice(first, count)
 

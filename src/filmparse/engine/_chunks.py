@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-
-import attrs
+from typing import Any
 
 from ..sinks._base import Job, PageResult
 
@@ -19,29 +18,39 @@ MOST_PAGES = 32  # pages per chunk: the Arrow overhead of a chunk spread over en
 
 
 def convert_chunk(
-    jobs: list[Job], convert: Callable[[Job], PageResult], *, keep_record: bool = False
+    jobs: list[Job],
+    convert: Callable[[Job], PageResult],
+    *,
+    keep_record: bool = False,
+    streams: bool = True,
 ) -> list[PageResult]:
     """`convert` (a ``page_worker`` whose needs include the Film or the record) for each
     job, each result carrying its rows (the chunk's Rows, shared, and its index
-    there); the record only if `keep_record`."""
+    there); the record only if `keep_record`.  `streams`: the rows as Arrow
+    IPC bytes, to cross processes; False for a chunk converted where it is
+    written (``-j 1``), which keeps the tables."""
     from .._table_rows import ChunkRows  # pyarrow: loaded by the workers that need it
 
     chunk = ChunkRows()
-    results = []
+    kept: list[tuple[Any, ...]] = []
     for job in jobs:
         result = convert(job)
         chunk.add(result)
-        # Dropped now, not after the chunk: 32 exports held meanwhile (~1,000 dicts
-        # each) kept the cyclic collector busy (~0.2-0.5 ms a page, in-process).
-        if result.film is not None or (result.record is not None and not keep_record):
-            result = attrs.evolve(result, record=result.record if keep_record else None, film=None)
-        results.append(result)
-    rows = chunk.rows()
-    return [attrs.evolve(result, rows=(rows, index)) for index, result in enumerate(results)]
+        # Only the fields kept, not the result: its Film or export dropped now, not
+        # after the chunk (32 exports held meanwhile, ~1,000 dicts each, kept the
+        # cyclic collector busy: ~0.2-0.5 ms a page, in-process).
+        record = result.record if keep_record else None
+        kept.append((result.path, result.sha256, record, result.text, result.error,
+                     result.diagnostics, result.skipped))  # fmt: skip
+    rows = chunk.rows(streams=streams)
+    # One PageResult a page, made here (attrs.evolve twice cost ~3 us a page).
+    return [PageResult(path, sha256, record, text, error, diagnostics, skipped, (rows, index))
+            for index, (path, sha256, record, text, error, diagnostics, skipped)
+            in enumerate(kept)]  # fmt: skip
 
 
 def chunk_worker(
-    convert: Callable[[Job], PageResult], *, keep_record: bool = False
+    convert: Callable[[Job], PageResult], *, keep_record: bool = False, streams: bool = True
 ) -> Callable[[list[Job]], list[PageResult]]:
     """The picklable chunk function of `convert` when a sink needs rows."""
-    return partial(convert_chunk, convert=convert, keep_record=keep_record)
+    return partial(convert_chunk, convert=convert, keep_record=keep_record, streams=streams)

@@ -53,7 +53,8 @@ def convert_pages(
     work = page_worker(indent, strict=strict, max_bytes=max_bytes, fail_on=fail_on,
                        needs=needs | {FILM} if rows else needs,
                        require_sections=require_sections)  # fmt: skip
-    whole = chunk_worker(work, keep_record=RECORD in needs) if rows else None
+    # With one job the chunks are converted here: their rows stay Arrow tables.
+    whole = chunk_worker(work, keep_record=RECORD in needs, streams=jobs > 1) if rows else None
     results = ordered_map(
         work,
         plan_jobs(sinks, pages),

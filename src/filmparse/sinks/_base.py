@@ -30,12 +30,14 @@ class Rows:
     """The table rows of a chunk of pages, built in the worker that converted them.
 
     ``tables``: each table's rows (TABLE_NAMES order) as an Arrow IPC stream,
-    pages in order; ``ends``: per table, the row each page's rows end at
-    (page i's rows are ``ends[t][i-1]:ends[t][i]``).  Shared by the results of
-    the chunk (pickle keeps the sharing), so a chunk crosses processes once.
+    pages in order, or as the Arrow table itself when the chunk was converted
+    in the process that writes it (``-j 1``: no stream to write and read back);
+    ``ends``: per table, the row each page's rows end at (page i's rows are
+    ``ends[t][i-1]:ends[t][i]``).  Shared by the results of the chunk (pickle
+    keeps the sharing), so a chunk crosses processes once.
     """
 
-    tables: tuple[bytes, ...]
+    tables: tuple[Any, ...]  # bytes or pyarrow.Table (pyarrow not imported here)
     ends: tuple[tuple[int, ...], ...]
 
 

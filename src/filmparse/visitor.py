@@ -386,8 +386,11 @@ class BaseVisitor(_Visitor):
                 pairs.append(item)
         return pairs
 
-    def entries(self, items: Sequence[Any], section: str) -> list[Entry]:
-        """A lenient repetition's entries; its unparsed lines reported."""
+    def entries(self, items: Sequence[Any], section: str) -> list[Entry] | Items:
+        """A lenient repetition's entries; its unparsed lines reported.  Items (a
+        block read at once, as strict mode reads it) are already the entries."""
+        if isinstance(items, Items):  # (a NamedTuple: a sequence too, of one list)
+            return items
         found: list[Entry] = []
         for item in items:
             if isinstance(item, Unparsed):

@@ -108,8 +108,6 @@ class LanguagesVisitor(BaseVisitor):
         ))  # fmt: skip
 
     def visit_lenient_languages(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        if isinstance(children[1], Items):  # strict_languages, read as strict mode reads it
-            return [(FIELD, Entry(children[1]))]
         return [(FIELD, Entry(self.entries(children[1], HEADING)))]
 
 

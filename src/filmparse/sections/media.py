@@ -93,8 +93,6 @@ class MediaVisitor(BaseVisitor):
         return True
 
     def visit_lenient_media(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        if isinstance(children[1], Items):  # strict_media, read as strict mode reads it
-            return [(FIELD, Entry(children[1]))]
         return [(FIELD, Entry(self.entries(children[1], HEADING)))]
 
 

@@ -85,8 +85,6 @@ class ReviewsVisitor(BaseVisitor):
         return Entry(review, tuple(spans))
 
     def visit_lenient_reviews(self, node: Node, children: Sequence[Any]) -> list[Pair]:
-        if isinstance(children[1], Items):  # strict_reviews, read as strict mode reads it
-            return [(FIELD, Entry(children[1]))]
         return [(FIELD, Entry(self.entries(children[1], HEADING)))]
 
 

@@ -32,21 +32,20 @@ def convert_chunk(
     from .._table_rows import ChunkRows  # pyarrow: loaded by the workers that need it
 
     chunk = ChunkRows()
-    kept: list[tuple[Any, ...]] = []
+    kept: list[dict[str, Any]] = []
     for job in jobs:
         result = convert(job)
         chunk.add(result)
         # Only the fields kept, not the result: its Film or export dropped now, not
         # after the chunk (32 exports held meanwhile, ~1,000 dicts each, kept the
         # cyclic collector busy: ~0.2-0.5 ms a page, in-process).
-        record = result.record if keep_record else None
-        kept.append((result.path, result.sha256, record, result.text, result.error,
-                     result.diagnostics, result.skipped))  # fmt: skip
+        kept.append({"path": result.path, "sha256": result.sha256,
+                     "record": result.record if keep_record else None, "text": result.text,
+                     "error": result.error, "diagnostics": result.diagnostics,
+                     "skipped": result.skipped})  # fmt: skip
     rows = chunk.rows(streams=streams)
     # One PageResult a page, made here (attrs.evolve twice cost ~3 us a page).
-    return [PageResult(path, sha256, record, text, error, diagnostics, skipped, (rows, index))
-            for index, (path, sha256, record, text, error, diagnostics, skipped)
-            in enumerate(kept)]  # fmt: skip
+    return [PageResult(**fields, rows=(rows, index)) for index, fields in enumerate(kept)]
 
 
 def chunk_worker(

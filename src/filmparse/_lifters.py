@@ -66,4 +66,3 @@ def _label_handler(lift: Handler, what: str) -> Handler:
         return match
 
     return visit_label
-

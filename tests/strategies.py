@@ -1,6 +1,6 @@
 """hypothesis strategies for every model, generating realistic values.
 
-The values respect the page format's rules (README, "Rules that keep the
+The values respect the page format's rules (docs/format.md, "Rules that keep the
 format unambiguous"): free-text lines are never section headings, a tagline
 or overview line never starts like a header or fact line, speakers hold no
 colon, award categories never hold " - YEAR ", genres never hold a comma.

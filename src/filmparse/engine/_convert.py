@@ -6,10 +6,11 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 
 from ..sinks import Job, PageResult, Planner, Sink
-from ..sinks._base import FILM, RECORD, ROWS
+from ..sinks._base import FILM, RECORD, ROWS, TEXT
 from ..sources import DEFAULT_MAX_BYTES, Page
 from ._chunks import MOST_PAGES, chunk_worker
-from ._pool import MAX_CHUNK, chunk_size, ordered_map
+from ._pool import MAX_CHUNK, Relay, chunk_size, ordered_map
+from ._spool import spool_chunk, spool_folder, unspool
 from ._worker import crashed_job, is_kept, needs_of, page_worker
 
 
@@ -64,6 +65,8 @@ def convert_pages(
         chunk=chunk_size(total, jobs, MOST_PAGES if whole is not None else MAX_CHUNK),
         stop=stop,
         whole=whole,
+        # JSON texts (~37 kB a reference page) through a file, not the pipe.
+        relay=Relay(spool_chunk, unspool, spool_folder) if TEXT in needs else None,
     )
     with closing(results):
         for result in results:

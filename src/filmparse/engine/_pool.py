@@ -16,10 +16,12 @@ import time
 import types
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from attrs import frozen
 
 if TYPE_CHECKING:  # multiprocessing and concurrent.futures load only when a pool runs
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -150,6 +152,19 @@ def _done(result: R) -> Future[R]:
     return future
 
 
+@frozen
+class Relay(Generic[T, R]):
+    """How a chunk's results cross from a worker to this process other than
+    whole through the pool's pipe: ``pack(run, folder, items)`` runs the chunk
+    in the worker and packs its results (``folder``: a folder of this pool's
+    own, removed when it ends), ``unpack`` gives them back here (it is also
+    given the plain lists of items computed here)."""
+
+    pack: Callable[[Callable[[list[T]], list[R]], str, list[T]], Any]
+    unpack: Callable[[Any], list[R]]
+    folder: Callable[[], AbstractContextManager[str]]
+
+
 class Stopped(Exception):
     """The caller asked the pool to stop while it waited for a result."""
 
@@ -249,6 +264,7 @@ def ordered_map(
     chunk: int = 1,
     stop: Callable[[], bool] | None = None,
     whole: Callable[[list[T]], list[R]] | None = None,
+    relay: Relay[T, R] | None = None,
 ) -> Generator[R, None, None]:
     """fn(item) for each item, computed on `jobs` processes, yielded in input order.
 
@@ -264,7 +280,8 @@ def ordered_map(
     up, the workers are killed and the generator ends.  With jobs == 1
     everything runs in this process.  `whole`, if given, computes a chunk at
     once (one result per item, in order), in place of fn over its items; an
-    item run alone is then a chunk of one.
+    item run alone is then a chunk of one.  `relay`, if given, carries the
+    chunks' results (not those of items run alone) to this process.
     """
     chunk = max(1, chunk)
     if jobs <= 1:
@@ -278,6 +295,11 @@ def ordered_map(
     queued = 0  # items in `pending`
     from concurrent.futures.process import BrokenProcessPool
 
+    unpack: Callable[[Any], list[R]] = list
+    folders = ExitStack()
+    if relay is not None:
+        run_chunk = partial(relay.pack, run_chunk, folders.enter_context(relay.folder()))
+        unpack = relay.unpack
     pool = _pool(jobs)
     finished = False
     stopping: list[float] = []  # when stop() was first seen true
@@ -320,7 +342,7 @@ def ordered_map(
             queued -= len(batch)
             error = result_of(future)
             if error is None:
-                yield from future.result()
+                yield from unpack(future.result())
                 continue
             if not isinstance(error, BrokenProcessPool):
                 raise error  # fn itself failed: not ours to hide
@@ -332,7 +354,7 @@ def ordered_map(
             queued = 0
             for batch, future in lost:
                 if not isinstance(future.exception(), BrokenProcessPool):
-                    yield from future.result()
+                    yield from unpack(future.result())
                     continue
                 for item in batch:
                     alone = _submit(pool, run_alone, item)
@@ -346,3 +368,4 @@ def ordered_map(
         return
     finally:
         _close(pool, finished=finished)
+        folders.close()

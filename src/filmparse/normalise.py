@@ -70,7 +70,7 @@ _NFC_INERT = (
 _NFC_SUSPECT = re.compile("[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _NFC_INERT) + "]")
 # The bytes a page that is plain ASCII may hold: printable ASCII, tab, LF.
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
-# An LF after a space or tab: one scan led by the LF, ~2.4x faster than
+# An LF after a space or tab: one scan led by the LF, ~1.8x faster than
 # `" \n" in text or "\t\n" in text` (two scans stopping at every space).
 _BLANK_END_TEXT = re.compile(r"\n(?<=[ \t]\n)")
 _PRINTABLE_OR_TAB = bytes(range(0x20, 0x7F)) + b"\t"

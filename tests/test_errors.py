@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import filmparse
 from filmparse import FilmParseError
+from filmparse.parser import _refuse_non_pages
 
 
 def error_of(text: str) -> FilmParseError:
@@ -156,3 +159,21 @@ def test_one_root_class_catches_every_library_error() -> None:
         filmparse.parse("")
     with pytest.raises(filmparse.Error):
         filmparse.from_dict({"title": 5})
+
+
+_SPACES = st.sampled_from([" ", "\t", "\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u00a0",
+                           "\u2028", "\u3000", "\u200b", "a", "Cast"])  # fmt: skip
+
+
+@given(st.lists(_SPACES, max_size=12).map("".join) | st.text(max_size=8))
+@example("")
+@example("\n")
+@example("\u200b")  # not a space to str.strip either
+def test_a_page_is_empty_as_strip_says(text: str) -> None:
+    """The empty-page check (no copy of the page) agrees with `not text.strip()`."""
+    try:
+        _refuse_non_pages(text)
+        code = None
+    except FilmParseError as exc:
+        code = exc.code
+    assert (code == "FP104") == (not text.strip())

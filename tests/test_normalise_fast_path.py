@@ -18,7 +18,14 @@ import normalise_oracle
 from conftest import FIXTURES, REFERENCE, ROOT
 from filmparse.diagnostics import Diagnostic
 from filmparse.errors import FilmParseError
-from filmparse.normalise import _full_path, _line_breaks, normalise
+from filmparse.normalise import (
+    _BLANK_END,
+    _BLANK_END_TEXT,
+    _CLASSES,
+    _full_path,
+    _line_breaks,
+    normalise,
+)
 
 # Mostly what the fast path takes (printable ASCII, tab, LF, trailing spaces),
 # and what must send a page to the full path: CR, control characters (NUL,
@@ -192,3 +199,49 @@ def test_normalise_agrees_with_the_oracle_on_reference_variants(text: str) -> No
     before: list[Diagnostic] = []
     assert _outcome(text, mine) == _oracle(text, before)
     assert mine == before
+
+
+# Lines ending in spaces and tabs (or not), joined by LF or CRLF, the text's
+# end blank too or not; up to well past _MANY_BLANK_ENDS of them.  ASCII only,
+# or with one unusual line, so both the fast path and the full path's search
+# for LFs after a blank (_BLANK_END, _BLANK_END_TEXT) are exercised.
+_BLANK_LINE = st.tuples(
+    st.sampled_from(["Cast", "  Heat", "", "a b", " ", "\t", "x\t y"]),
+    st.sampled_from(["", "", " ", "\t", "  ", " \t", "\t "]),
+).map("".join)
+_BLANK_ENDED_TEXTS = st.tuples(
+    st.lists(_BLANK_LINE, max_size=160),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["", "\n", " ", "\t", " \n", "\r\n"]),
+    st.sampled_from(["", "\u00e9 \n", "\u00a0\t\n", "\U0001f1e6\U0001f1f9\n"]),
+).map(lambda parts: parts[3] + parts[1].join(parts[0]) + parts[2])
+
+
+@given(_BLANK_ENDED_TEXTS)
+@example("Cast \n" * 64 + "Heat\t")  # exactly _MANY_BLANK_ENDS, then the end
+@example("Cast \n" * 65)
+@example("\u00e9\n" + "Cast\t\n" * 63 + "x ")
+@example("Cast\nHeat \t")  # a blank end at the text's end only
+@example("\u00e9\nHeat\t")
+@example("Cast \r\nHeat\r\n")
+def test_blank_ends_agree_with_the_oracle(text: str) -> None:
+    assert _outcome(text, None) == _oracle(text, None)
+    assert _outcome(text, None) == _full_outcome(text, None)
+
+
+@given(_BLANK_ENDED_TEXTS)
+@example(" \n")
+@example("\t\n")
+@example("\n \n")
+def test_blank_end_searches_find_each_lf_after_a_blank(text: str) -> None:
+    """The searches led by the LF find what the plain search for a blank then an LF finds."""
+    text = _line_breaks(text)
+    expected = [i + 1 for i in range(len(text) - 1) if text[i] in " \t" and text[i + 1] == "\n"]
+    found = _BLANK_END_TEXT.search(text)
+    assert (found.start() if found else None) == (expected[0] if expected else None)
+    marks = text.encode("utf-8").translate(_CLASSES)
+    assert [hit.start() for hit in _BLANK_END.finditer(marks)] == [
+        i + 1 for i in range(len(marks) - 1) if marks[i : i + 2] == b" \n"
+    ]
+    if text.isascii():
+        assert [hit.start() for hit in _BLANK_END.finditer(marks)] == expected

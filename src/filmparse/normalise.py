@@ -70,6 +70,9 @@ _NFC_INERT = (
 _NFC_SUSPECT = re.compile("[^" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _NFC_INERT) + "]")
 # The bytes a page that is plain ASCII may hold: printable ASCII, tab, LF.
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+# An LF after a space or tab: one scan led by the LF, ~1.8x faster than
+# `" \n" in text or "\t\n" in text` (two scans stopping at every space).
+_BLANK_END_TEXT = re.compile(r"\n(?<=[ \t]\n)")
 _PRINTABLE_OR_TAB = bytes(range(0x20, 0x7F)) + b"\t"
 
 
@@ -85,8 +88,10 @@ def _byte_classes() -> bytes:
 
 
 _CLASSES = _byte_classes()
-# A literal pattern: the regex engine finds it ~3x faster than bytes.find.
-_BLANK_END = re.compile(rb" \n")
+# An LF after a space (tab is a space in the marks).  The pattern starts with
+# the rare byte: a page holds ~6x more spaces than LFs, and a search led by the
+# space (regex or bytes.find) stops at each of them (~3x slower).
+_BLANK_END = re.compile(rb"\n(?<= \n)")
 # Over this many lines with trailing blanks, one split and join beats a
 # search and a slice for each.
 _MANY_BLANK_ENDS = 64
@@ -137,7 +142,7 @@ def normalise(text: str, diagnostics: list[Diagnostic] | None = None) -> str:
         # line ends applies.  isascii() is a flag of the str, the translate
         # drops every allowed byte at C speed: ~10 us on 28.8 kB, where one
         # regex scan costs ~100 us.  Tested to agree with _full_path.
-        if " \n" in text or "\t\n" in text:  # `in` is fast on ASCII text
+        if _BLANK_END_TEXT.search(text):
             text = _strip_line_ends(text)
         return _end(text)
     return _full_path(text, diagnostics)
@@ -305,7 +310,7 @@ def _blank_ends(marks: bytes, edits: dict[int, tuple[int, bool]]) -> bool:
     for hit in _BLANK_END.finditer(marks):
         if len(found) == _MANY_BLANK_ENDS:
             return True
-        end = hit.start() + 1
+        end = hit.start()  # the LF
         found[marks.rfind(10, 0, end) + 1] = (end, False)
     if marks.endswith(b" "):
         found[marks.rfind(10) + 1] = (len(marks), False)

@@ -265,7 +265,9 @@ def section_at(text: str, pos: int) -> str:
 
 
 def _refuse_non_pages(clean: str) -> None:
-    if not clean.strip():
+    # `not clean.strip()`, without copying the page (strip() cuts its final LF):
+    # isspace() stops at the first character that is not a space.
+    if not clean or clean.isspace():
         raise error_at(clean, 0, "the page is empty", section=sections.HEADER,
                        expected="the film title on the first line", code="FP104")  # fmt: skip
     html = _html_at(clean)

@@ -176,7 +176,7 @@ def owner(path: str | os.PathLike[str]) -> int | None:
     match = _TEMP_NAME.match(os.path.basename(path))
     pid = int(match[1]) if match is not None and match[1] else 0
     if fcntl is None:
-        return pid if pid and _alive(pid) else None
+        return pid if pid and alive(pid) else None
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -186,13 +186,14 @@ def owner(path: str | os.PathLike[str]) -> int | None:
     except BlockingIOError:
         return pid
     except OSError:  # no locks on this file system
-        return pid if pid and _alive(pid) else None
+        return pid if pid and alive(pid) else None
     finally:
         os.close(fd)
     return None
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (ours to signal or not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -23,6 +23,7 @@ from contextlib import contextmanager, suppress
 
 from attrs import frozen
 
+from ..atomic import alive
 from ..sinks._base import Job, PageResult
 
 PREFIX = "filmparse-spool-"
@@ -129,15 +130,6 @@ def _sweep(parent: str) -> None:
             if not entry.name.startswith(PREFIX):
                 continue
             pid = entry.name[len(PREFIX) :].partition("-")[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 shutil.rmtree(entry.path, ignore_errors=True)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # alive, not ours to signal
-    return True
